@@ -1,0 +1,65 @@
+# Gradient Descent from Scratch — the two commands are `make book` and `make test`.
+# Each first creates (or refreshes) the virtualenv .venv from requirements.txt; only python3 (3.11+) and
+# make are needed. See README.md for the same steps without make.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# The stamp records that .venv holds what requirements.txt and pyproject.toml ask for: when either file is
+# newer than the stamp (or the stamp is missing, e.g. a .venv made by hand), pip installs again.
+STAMP  := $(VENV)/.requirements.stamp
+SITE   := _build/html
+JB_FLAGS := -W -n --keep-going
+NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg
+
+.PHONY: help venv book test unit nbval site-test notebooks lab clean
+# `make test` runs its steps in order, also under `make -j`.
+.NOTPARALLEL:
+
+help:
+	@echo "make book       build the site into $(SITE) (warnings are errors)"
+	@echo "make test       unit tests + strict nbval on book/*.ipynb + build + browser test"
+	@echo "make notebooks  re-execute every notebook in place (NB=book/0N_name.ipynb for one)"
+	@echo "make lab        open JupyterLab on book/"
+	@echo "make clean      remove $(SITE) and caches (keeps .venv; rm -rf .venv to start over)"
+
+$(STAMP): requirements.txt pyproject.toml
+	@if [ ! -x $(BIN)/python ]; then \
+	  $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	    { echo "This course needs Python 3.11 or newer; run e.g. 'make PYTHON=python3.12 test'." >&2; exit 1; }; \
+	  echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); \
+	fi
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+venv: $(STAMP)
+
+# --all re-reads every page, so a warning in a page that did not change still fails the build.
+book: $(STAMP)
+	$(BIN)/jupyter-book build . $(JB_FLAGS) --all
+
+# Unit tests and the repo checks on committed notebooks, then strict nbval on every chapter.
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests --ignore=tests/test_site.py
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest $(NBVAL_FLAGS) book
+
+# The browser test of the built site (GDLESSON_REQUIRE_BROWSER=1 makes a missing Chromium a failure).
+site-test: $(STAMP)
+	$(BIN)/python -m pytest tests/test_site.py
+
+test: unit nbval book site-test
+
+NB ?=
+notebooks: $(STAMP)
+	$(BIN)/python scripts/execute_notebooks.py $(NB)
+
+# Jupyter refuses to run as root unless told; containers often run as root.
+LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=book $(LAB_FLAGS)
+
+clean:
+	rm -rf _build .pytest_cache .hypothesis
+	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +
