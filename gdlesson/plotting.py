@@ -311,6 +311,56 @@ def gradient_arrows(objective, points, *, ax=None, scale=None, color="white"):
     return ax
 
 
+
+# The icon-font classes of matplotlib's JavaScript player, and the plain characters that replace them.
+_PLAYER_BUTTONS = {
+    "fa-minus": "&minus;", "fa-fast-backward": "|&#9664;&#9664;", "fa-step-backward": "|&#9664;",
+    "fa-play fa-flip-horizontal": "&#9664;", "fa-pause": "||", "fa-play": "&#9654;",
+    "fa-step-forward": "&#9654;|", "fa-fast-forward": "&#9654;&#9654;|", "fa-plus": "+",
+}
+
+
+def animation_html(anim, alt, *, embed_limit_mb=1.0):
+    """An animation as a self-contained HTML player that works offline, with alt text.
+
+    matplotlib's ``anim.to_jshtml()`` renders every frame to a PNG and wraps them in a small JavaScript
+    player, so the animation plays on a static web page with no Python kernel. It also links an icon font
+    from a content-delivery network for its buttons: read offline, the buttons are blank and the browser
+    tries to reach the network. This function removes that link, writes the buttons as plain characters
+    and gives the frame image an alt text for screen readers.
+
+    Parameters
+    ----------
+    anim : matplotlib.animation.Animation
+        The animation, e.g. a ``FuncAnimation``.
+    alt : str
+        What the animation shows, for readers who cannot see it.
+    embed_limit_mb : float, default 1.0
+        Largest size of the embedded frames in MB; matplotlib drops frames beyond it (with a warning), so
+        keep animations small: few frames, a small figure, a modest dpi.
+
+    Returns
+    -------
+    str
+        The HTML; in a notebook show it with ``IPython.display.HTML(animation_html(anim, alt))``.
+    """
+    owner = "animation_html"
+    if not hasattr(anim, "to_jshtml"):
+        fail(owner, "anim", "a matplotlib animation (it has to_jshtml())", type(anim).__name__, TypeError)
+    if not isinstance(alt, str) or not alt.strip():
+        fail(owner, "alt", "a non-empty description of the animation", alt, TypeError)
+    embed_limit_mb = check_positive(owner, "embed_limit_mb", embed_limit_mb)
+    with plt.rc_context({"animation.embed_limit": embed_limit_mb}):
+        html = anim.to_jshtml(default_mode="once")
+    start = html.find("<link")
+    if start >= 0:
+        html = html[:start] + html[html.index(">", start) + 1:]
+    for icon, text in _PLAYER_BUTTONS.items():
+        html = html.replace(f'<i class="fa {icon}"></i>', text)
+    alt_attr = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return html.replace("<img id=", f'<img alt="{alt_attr}" id=', 1)
+
+
 # ----------------------------------------------------------------------------------------------------
 # Helpers: input checks and the grid of values.
 

@@ -362,3 +362,30 @@ def test_gradient_arrows_rejects_bad_input(bowl):
         plotting.gradient_arrows(bowl, np.zeros((2, 3)))
     with pytest.raises(ValueError, match=r"`scale` must be > 0; got -1.0"):
         plotting.gradient_arrows(bowl, [[1.0, 1.0]], scale=-1.0)
+
+
+def test_animation_html_plays_offline_with_alt_text():
+    from matplotlib.animation import FuncAnimation
+
+    fig, ax = plt.subplots(figsize=(2, 2), dpi=30)
+    (line,) = ax.plot([], [])
+    anim = FuncAnimation(fig, lambda t: line.set_data([0, t], [0, t]) or (line,), frames=3)
+    html = plotting.animation_html(anim, alt='a "line" growing')
+    assert "<link" not in html and "fa-play" not in html  # no icon font from a CDN
+    assert 'alt="a &quot;line&quot; growing"' in html
+    assert html.count("data:image/png;base64") == 3  # every frame embedded in the page
+    assert "&#9654;" in html  # the play button as a plain character
+
+
+def test_animation_html_rejects_bad_input():
+    with pytest.raises(TypeError, match="`anim`"):
+        plotting.animation_html("not an animation", alt="x")
+    fig, ax = plt.subplots()
+    from matplotlib.animation import FuncAnimation
+
+    anim = FuncAnimation(fig, lambda t: (), frames=1)
+    with pytest.raises(TypeError, match="`alt`"):
+        plotting.animation_html(anim, alt="")
+    with pytest.raises(ValueError, match="`embed_limit_mb`"):
+        plotting.animation_html(anim, alt="x", embed_limit_mb=0)
+    assert "alt=" in plotting.animation_html(anim, alt="x")  # the same animation, valid input
