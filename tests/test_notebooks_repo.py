@@ -11,7 +11,8 @@ what readers see. These tests fail when a chapter notebook:
 * is missing from _toc.yml (or _toc.yml names a file that does not exist).
 
 A cell that shows a warning on purpose (say, the divergence warning of chapter 1) carries the cell tag
-`shows-warning`; a cell that raises on purpose carries `raises-exception`.
+`shows-warning`; a cell that raises on purpose carries `raises-exception`; a cell that is never run
+(a live widget, say) carries both `skip-execution` (nbclient) and `nbval-skip` (nbval).
 """
 
 from __future__ import annotations
@@ -68,13 +69,25 @@ def test_kernel_is_python3(nb):
 
 
 def test_executed_top_to_bottom_in_one_run(nb):
-    counts = [c.execution_count for c in code_cells(nb)]
+    run = [c for c in code_cells(nb) if "skip-execution" not in tags(c)]
+    counts = [c.execution_count for c in run]
     assert counts == list(range(1, len(counts) + 1)), (
         f"code cells must be executed once, in order, in a fresh kernel (`make notebooks`); "
         f"execution counts are {counts}"
     )
     if counts:
-        assert any(c.outputs for c in code_cells(nb)), "committed without outputs: run `make notebooks`"
+        assert any(c.outputs for c in run), "committed without outputs: run `make notebooks`"
+
+
+def test_cells_not_run_are_skipped_by_nbval_too(nb):
+    """A cell tagged `skip-execution` (never run by `make notebooks`, e.g. a live widget) must also be
+    tagged `nbval-skip`, or strict nbval would run it and compare against outputs that were never stored."""
+    for i, cell in enumerate(code_cells(nb)):
+        if "skip-execution" in tags(cell):
+            assert "nbval-skip" in tags(cell), f"code cell {i} is tagged skip-execution but not nbval-skip"
+            assert cell.execution_count is None and not cell.outputs, (
+                f"code cell {i} is tagged skip-execution but carries outputs from an earlier run"
+            )
 
 
 def test_no_errors_unless_expected(nb):

@@ -122,8 +122,8 @@ def resolve_reexports(app: Sphinx, env, node, contnode):
     else:
         return None
     objects = env.get_domain("py").objects
-    matches = [full for full in objects if full.startswith("gdlesson.") and full.split(".", 2)[-1] == name
-               and full.count(".") == 2]
+    # gdlesson.<submodule>.<name>, where <name> may itself be dotted (Momentum.step)
+    matches = [full for full in objects if full.startswith("gdlesson.") and full.split(".", 2)[-1] == name]
     if len(matches) != 1:
         return None
     entry = objects[matches[0]]
