@@ -8,9 +8,10 @@ NumPy (and matplotlib for plots) only, small enough to be read as part of the co
 * :mod:`gdlesson.descent` -- the loop: :func:`~gdlesson.descent.minimize` and its :class:`~gdlesson.descent.Result`
 * :mod:`gdlesson.gradcheck` -- checking a gradient by central differences
 * :mod:`gdlesson.data`, :mod:`gdlesson.metrics`, :mod:`gdlesson.plotting`
+* :mod:`gdlesson.checks` -- self-checks for the exercises
 """
 
-from . import data, metrics, plotting, schedules
+from . import checks, data, metrics, plotting, schedules
 from .descent import ConvergenceWarning, Result, minimize
 from .gradcheck import check_gradient, numerical_gradient
 from .objectives import (
@@ -44,6 +45,7 @@ __all__ = [
     "check_gradient",
     "numerical_gradient",
     "schedules",
+    "checks",
     "data",
     "metrics",
     "plotting",
