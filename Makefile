@@ -12,7 +12,7 @@ SITE   := _build/html
 JB_FLAGS := -W -n --keep-going
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg
 
-.PHONY: help venv book test unit nbval site-test notebooks lab clean
+.PHONY: help venv book test unit nbval site-test student student-test notebooks lab clean
 # `make test` runs its steps in order, also under `make -j`.
 .NOTPARALLEL:
 
@@ -20,6 +20,7 @@ help:
 	@echo "make book       build the site into $(SITE) (warnings are errors)"
 	@echo "make test       unit tests + strict nbval on book/*.ipynb + build + browser test"
 	@echo "make notebooks  re-execute every notebook in place (NB=book/0N_name.ipynb for one)"
+	@echo "make student    build the student edition (no solutions) into _build/student"
 	@echo "make lab        open JupyterLab on book/"
 	@echo "make clean      remove $(SITE) and caches (keeps .venv; rm -rf .venv to start over)"
 
@@ -40,7 +41,7 @@ book: $(STAMP)
 
 # Unit tests and the repo checks on committed notebooks, then strict nbval on every chapter.
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests --ignore=tests/test_site.py
+	$(BIN)/python -m pytest tests --ignore=tests/test_site.py --ignore=tests/test_student_edition.py
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL_FLAGS) book
@@ -49,7 +50,14 @@ nbval: $(STAMP)
 site-test: $(STAMP)
 	$(BIN)/python -m pytest tests/test_site.py
 
-test: unit nbval book site-test
+# The student edition (solutions removed) and the test that nothing of the solutions leaks into it.
+student: $(STAMP)
+	$(BIN)/python scripts/student_edition.py
+
+student-test: $(STAMP)
+	$(BIN)/python -m pytest tests/test_student_edition.py
+
+test: unit nbval book student-test site-test
 
 NB ?=
 notebooks: $(STAMP)
