@@ -16,20 +16,16 @@ The speech-rule engine (``sre``, 4 MB) is left out: it is only loaded if a reade
 It resolves cross-references to re-exported names (``gdlesson.minimize`` for
 ``gdlesson.descent.minimize``), so docstrings can use the names readers type.
 
-It drops the CDN Font Awesome stylesheet link that matplotlib's ``to_jshtml()`` animations carry in
-their stored HTML output (the theme ships Font Awesome itself), and gives the animation's frame image
-the alt text declared in its cell's ``mystnb.image.alt`` metadata.
+Animations are made offline and accessible where they are made, by ``gdlesson.plotting.animation_html``
+(no CDN icon font, alt text on the frame), so a reader running the notebook gets the same player.
 """
 
 from __future__ import annotations
 
-import html
-import re
 import shutil
 from importlib import metadata
 from pathlib import Path
 
-from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util.nodes import make_refnode
@@ -73,38 +69,6 @@ def copy_mathjax(app: Sphinx, exc: Exception | None) -> None:
             shutil.copy2(source, target)
 
 
-# matplotlib's ``Animation.to_jshtml()`` output starts with a stylesheet link to Font Awesome 4 on a CDN,
-# for its play/pause icons. The theme already ships Font Awesome locally, so the link is dropped.
-REMOTE_FONT_AWESOME = re.compile(r"""<link\b[^>]*href=["']https?://[^"']*font-?awesome[^"']*["'][^>]*>\s*""", re.I)
-IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt=)", re.I)
-
-
-def cell_alt_text(node) -> str:
-    """The alt text (or else the caption) that the notebook cell holding `node` declares in its metadata."""
-    parent = node.parent
-    while parent is not None and parent.get("nb_element") != "cell_code":
-        parent = parent.parent
-    mystnb = (parent.get("cell_metadata") or {}).get("mystnb", {}) if parent is not None else {}
-    return (mystnb.get("image", {}).get("alt") or mystnb.get("figure", {}).get("caption") or "").strip()
-
-
-def fix_html_outputs(app: Sphinx, doctree, docname) -> None:
-    """Make raw HTML outputs (e.g. ``HTML(anim.to_jshtml())``) offline and accessible.
-
-    Drops CDN Font Awesome links, and gives an ``<img>`` without ``alt`` (the animation's frame) the alt
-    text the cell declares in ``mystnb.image.alt`` — the same metadata a figure cell uses.
-    """
-    for node in list(doctree.findall(nodes.raw)):
-        if "html" not in node.get("format", "").split():
-            continue
-        text = REMOTE_FONT_AWESOME.sub("", node.astext())
-        alt = cell_alt_text(node)
-        if alt:
-            text = IMG_WITHOUT_ALT.sub(lambda m: f'{m.group(0)} alt="{html.escape(alt)}"', text)
-        if text != node.astext():
-            node.replace_self(nodes.raw(node.rawsource, text, **node.attributes))
-
-
 def resolve_reexports(app: Sphinx, env, node, contnode):
     """Resolve ``gdlesson.Quadratic`` (the re-exported name) to ``gdlesson.objectives.Quadratic``.
 
@@ -134,5 +98,4 @@ def setup(app: Sphinx) -> dict:
     mathjax_source()  # fail early, at start-up, when the package is missing
     app.connect("build-finished", copy_mathjax)
     app.connect("missing-reference", resolve_reexports)
-    app.connect("doctree-resolved", fix_html_outputs)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
