@@ -128,8 +128,8 @@ class GradientDescent(Optimizer):
 
     Notes
     -----
-    This is seed 000's ``theta = theta - learning_rate * gradients`` and seed 001's rule with
-    ``momentum=0``. It keeps no state (only the step counter ``t``).
+    This is the w3computing tutorial's ``theta = theta - learning_rate * gradients`` and the Stack Abuse
+    tutorial's rule with ``momentum=0``. It keeps no state (only the step counter ``t``).
 
     Examples
     --------
@@ -171,13 +171,13 @@ class Momentum(Optimizer):
 
     Notes
     -----
-    *Other ways to write the same method.* Seed 001 writes momentum as
+    *Other ways to write the same method.* The Stack Abuse tutorial writes momentum as
     :math:`\Delta w_t = -\eta\, g_t + \alpha\, \Delta w_{t-1}`, :math:`w_t = w_{t-1} + \Delta w_t`. With
     :math:`\alpha = \beta` and :math:`v_t = -\Delta w_t / \eta` it is exactly this rule (for a constant
     ``lr``). Keras's ``SGD(momentum=...)`` stores that :math:`\Delta w`; PyTorch's ``SGD`` and optax's
     ``sgd`` store :math:`v` as here.
 
-    Seed 000 uses an exponential moving average, :math:`v_t = \beta v_{t-1} + (1-\beta) g_t`,
+    The w3computing tutorial uses an exponential moving average, :math:`v_t = \beta v_{t-1} + (1-\beta) g_t`,
     :math:`w_t = w_{t-1} - \eta v_t`. Its :math:`v` is :math:`(1-\beta)` times ours, so it equals this class
     with learning rate :math:`\eta (1-\beta)`: with ``beta=0.9`` its steps are ten times shorter.
 
@@ -252,7 +252,8 @@ class AdaGrad(Optimizer):
     Conventions differ: this class and PyTorch's ``Adagrad`` put :math:`\epsilon` outside the square root
     and start from :math:`G_0 = 0` (PyTorch's default ``eps`` is 1e-10); Keras's ``Adagrad`` and optax's
     ``adagrad`` start from :math:`G_0 = 0.1` and add :math:`\epsilon` (default 1e-7) inside the square
-    root, :math:`g/\sqrt{G + \epsilon}`, which tames the first steps. Seed 000's ``adagrad`` is this rule.
+    root, :math:`g/\sqrt{G + \epsilon}`, which tames the first steps. The w3computing
+    tutorial's ``adagrad`` is this rule.
 
     References
     ----------
@@ -307,8 +308,8 @@ class RMSProp(Optimizer):
 
     Conventions differ: PyTorch's ``RMSprop`` (its ``alpha`` is our ``beta``, default 0.99) puts
     :math:`\epsilon` outside the square root as here; optax's ``rmsprop`` puts it inside by default
-    (:math:`g/\sqrt{E + \epsilon}`), which matters only when :math:`E` is tiny. Seed 000's ``rmsprop`` is
-    this rule.
+    (:math:`g/\sqrt{E + \epsilon}`), which matters only when :math:`E` is tiny. The w3computing
+    tutorial's ``rmsprop`` is this rule.
 
     References
     ----------
@@ -356,8 +357,8 @@ class Adam(Optimizer):
     Attributes
     ----------
     m, s : ndarray or None
-        Raw (biased) first and second moments. The paper calls :math:`s` "v"; seed 000 calls :math:`m` "v"
-        and :math:`s` "s".
+        Raw (biased) first and second moments. The paper calls :math:`s` "v"; the w3computing tutorial calls
+        :math:`m` "v" and :math:`s` "s".
     m_hat, s_hat : ndarray or None
         The bias-corrected moments :math:`\hat m_t, \hat s_t` of the last step (``None`` before it), kept
         so that you can compare them with the raw ones.
@@ -374,7 +375,8 @@ class Adam(Optimizer):
     outside the square root of the corrected :math:`\hat s`). TensorFlow/Keras's ``Adam`` uses the
     cheaper form at the end of the paper's section 2: its ``epsilon`` (default 1e-7) is added to
     :math:`\sqrt{s_t}` before correction, the paper's :math:`\hat\epsilon`, so it acts as a larger
-    :math:`\epsilon` early on. Seed 000's ``adam`` is this rule.
+    :math:`\epsilon` early on. The w3computing tutorial's ``adam`` is this
+    rule.
 
     References
     ----------
