@@ -1,4 +1,4 @@
-r"""Data sets for the course: seed 000's line, scikit-learn's bundled digits, and helpers.
+r"""Data sets for the course: the w3computing tutorial's line, scikit-learn's bundled digits, and helpers.
 
 Every function here is deterministic: it takes a ``seed`` and uses its own random generator, so it never
 touches (or depends on) NumPy's global random state.
@@ -17,13 +17,13 @@ __all__ = ["make_linear_data", "add_bias", "load_digits", "train_test_split"]
 
 
 def make_linear_data(n=100, seed=42):
-    r"""Noisy points around the line :math:`y = 4 + 3x`, exactly as seed 000 makes them.
+    r"""Noisy points around the line :math:`y = 4 + 3x`, exactly as the w3computing tutorial makes them.
 
     .. math::
         x_i \sim \mathcal{U}[0, 2), \qquad y_i = 4 + 3 x_i + \varepsilon_i, \qquad
         \varepsilon_i \sim \mathcal{N}(0, 1)
 
-    Seed 000 calls ``np.random.seed(42)`` and then ``2 * np.random.rand(100, 1)`` and
+    The w3computing tutorial calls ``np.random.seed(42)`` and then ``2 * np.random.rand(100, 1)`` and
     ``4 + 3 * X + np.random.randn(100, 1)``. This function draws the same numbers in the same order from
     ``np.random.RandomState(seed)`` -- the generator behind that legacy global API -- so the result is
     identical while NumPy's global state is left alone. With the defaults, the least-squares line through
@@ -46,7 +46,7 @@ def make_linear_data(n=100, seed=42):
 
     References
     ----------
-    Seed 000: "Implementing Gradient Descent from Scratch in Python", w3computing.com.
+    "Implementing Gradient Descent from Scratch in Python", w3computing.com (the w3computing tutorial).
     """
     n = check_int("make_linear_data", "n", n, low=1)
     seed = check_int("make_linear_data", "seed", seed, low=0, high=2**32 - 1)
@@ -64,7 +64,7 @@ def add_bias(X):
         \begin{pmatrix} 1 & x_1^\top \\ \vdots & \vdots \\ 1 & x_m^\top \end{pmatrix},
         \qquad \hat y = w_0 + w_1 x_1 + \dots + w_n x_n
 
-    This is seed 000's ``np.c_[np.ones((100, 1)), X]``.
+    This is the w3computing tutorial's ``np.c_[np.ones((100, 1)), X]``.
 
     Parameters
     ----------
@@ -86,8 +86,9 @@ def load_digits(n_class=10):
     r"""The 8x8 handwritten digits bundled with scikit-learn (no download), as ``(X, y)``.
 
     1797 images in total (about 180 per digit); ``n_class=2`` keeps only the 0s and 1s (360 images), as
-    seed 001 does. This is ``sklearn.datasets.load_digits(n_class=n_class, return_X_y=True)``, returned
-    unchanged: same rows in the same order.
+    the Stack Abuse tutorial does. This is
+    ``sklearn.datasets.load_digits(n_class=n_class, return_X_y=True)``, returned unchanged: same rows in
+    the same order.
 
     Parameters
     ----------
@@ -132,8 +133,8 @@ def train_test_split(X, y, test_size=0.2, seed=0):
     scikit-learn uses), the others the training set.
 
     This is NOT scikit-learn's ``train_test_split``: it draws a different permutation, so the same
-    ``seed`` / ``random_state`` gives a different split. Chapter 5 reproduces seed 001's published error
-    rates with scikit-learn's own function for that reason.
+    ``seed`` / ``random_state`` gives a different split. Chapter 5 reproduces the Stack Abuse tutorial's
+    published error rates with scikit-learn's own function for that reason.
 
     Parameters
     ----------

@@ -1,10 +1,10 @@
 r"""How good is a model? Regression and classification metrics in plain NumPy.
 
 Each function takes ``(y_true, y_pred)`` in scikit-learn's order and returns a float (or, for
-:func:`confusion_matrix`, an array). Targets may be shaped ``(m,)`` or ``(m, 1)`` -- seed 000 keeps its
-targets as column vectors -- and the two may differ in that respect only: any other shape mismatch is an
-error, because ``y_true - y_pred`` with shapes (m, 1) and (m,) would silently broadcast to an (m, m)
-matrix.
+:func:`confusion_matrix`, an array). Targets may be shaped ``(m,)`` or ``(m, 1)`` -- the w3computing
+tutorial keeps its targets as column vectors -- and the two may differ in that respect only: any other
+shape mismatch is an error, because ``y_true - y_pred`` with shapes (m, 1) and (m,) would silently
+broadcast to an (m, m) matrix.
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ def mse(y_true, y_pred):
     .. math::
         \mathrm{MSE} = \frac{1}{m} \sum_{i=1}^m (y_i - \hat y_i)^2
 
-    Note that :class:`~gdlesson.objectives.LeastSquares` minimises half of this (seed 000's convention).
+    Note that :class:`~gdlesson.objectives.LeastSquares` minimises half of this (the w3computing tutorial's
+    convention).
 
     Parameters
     ----------
@@ -147,7 +148,7 @@ def error_rate(y_true, y_pred):
     .. math::
         \mathrm{error\ rate} = \frac{1}{m} \sum_{i=1}^m [\,\hat y_i \neq y_i\,]
 
-    A fraction in [0, 1]: seed 001 prints it as a percentage (multiply by 100).
+    A fraction in [0, 1]: the Stack Abuse tutorial prints it as a percentage (multiply by 100).
 
     Parameters
     ----------

@@ -311,7 +311,7 @@ class Rosenbrock(Objective):
 
 
 class LeastSquares(Objective):
-    r"""Linear least squares, the cost function of linear regression (seed 000's convention).
+    r"""Linear least squares, the cost function of linear regression (the w3computing tutorial's convention).
 
     .. math::
         J(w) = \frac{1}{2m} \lVert X w - y \rVert^2, \qquad \nabla J(w) = \frac{1}{m} X^\top (X w - y)
@@ -319,9 +319,9 @@ class LeastSquares(Objective):
     where :math:`m` is the number of samples (``len(rows)`` when ``rows`` is given). For a bias term,
     add a column of ones to ``X`` first (:func:`gdlesson.data.add_bias`).
 
-    **Other conventions.** Seed 001 minimises :math:`\tfrac12\lVert Xw - y\rVert^2` (half the sum) and
-    many texts the plain mean :math:`\tfrac1m\lVert Xw - y\rVert^2`. All three have the same minimizer;
-    their gradients are this one times :math:`m` and times 2. A gradient step
+    **Other conventions.** The Stack Abuse tutorial minimises :math:`\tfrac12\lVert Xw - y\rVert^2`
+    (half the sum) and many texts the plain mean :math:`\tfrac1m\lVert Xw - y\rVert^2`. All three have
+    the same minimizer; their gradients are this one times :math:`m` and times 2. A gradient step
     :math:`w - \eta\,\nabla J` is therefore the same step as :math:`w - (\eta/m)\,\nabla(\text{half sum})`
     or :math:`w - (\eta/2)\,\nabla(\text{mean})`: switching convention only rescales the learning rate.
 
@@ -331,8 +331,9 @@ class LeastSquares(Objective):
         One row per sample, one column per feature (finite numbers).
     y : array_like, shape (m,) or (m, 1)
         Targets. The shape of ``w`` follows it: ``w`` has shape ``(n,)`` when ``y`` is ``(m,)`` and
-        ``(n, 1)`` when ``y`` is the column vector ``(m, 1)`` that seed 000 uses. Mixing the two would
-        make ``X @ w - y`` broadcast to an (m, m) matrix, so the other shape is refused.
+        ``(n, 1)`` when ``y`` is the column vector ``(m, 1)`` that the w3computing tutorial uses.
+        Mixing the two would make ``X @ w - y`` broadcast to an (m, m) matrix, so the other shape is
+        refused.
 
     Attributes
     ----------

@@ -10,7 +10,7 @@ schedule can be shared by several optimizers. ``t`` may also be an array, which 
 schedule: ``schedule(np.arange(1000))``.
 
 When :func:`gdlesson.descent.minimize` runs mini-batches, ``t`` counts optimizer steps across epochs
-(seed 000's ``epoch * m + i``), not epochs.
+(the w3computing tutorial's ``epoch * m + i``), not epochs.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def constant(lr):
 
 
 def inverse_time(t0=5.0, t1=50.0):
-    r"""Inverse-time decay, seed 000's ``learning_rate_schedule``.
+    r"""Inverse-time decay, the w3computing tutorial's ``learning_rate_schedule``.
 
     .. math::
         \eta_t = \frac{t_0}{t + t_1}
@@ -89,9 +89,9 @@ def inverse_time(t0=5.0, t1=50.0):
     Parameters
     ----------
     t0 : float, default 5.0
-        Numerator :math:`t_0` > 0 (seed 000 uses 5).
+        Numerator :math:`t_0` > 0 (the w3computing tutorial uses 5).
     t1 : float, default 50.0
-        Offset :math:`t_1` > 0 (seed 000 uses 50), so the first rate is ``t0 / t1`` = 0.1.
+        Offset :math:`t_1` > 0 (the w3computing tutorial uses 50), so the first rate is ``t0 / t1`` = 0.1.
 
     Returns
     -------

@@ -1,4 +1,4 @@
-"""Tests for gdlesson.data: seed 000's data, the bias column, the digits and the split."""
+"""Tests for gdlesson.data: the w3computing tutorial's data, the bias column, the digits and the split."""
 
 import sys
 
@@ -16,9 +16,9 @@ def restore_global_rng():
     np.random.set_state(state)
 
 
-def test_make_linear_data_is_seed_000_exactly(restore_global_rng):
+def test_make_linear_data_is_the_w3computing_data_exactly(restore_global_rng):
     X, y = make_linear_data()
-    np.random.seed(42)  # seed 000, line by line
+    np.random.seed(42)  # the w3computing tutorial, line by line
     X_seed = 2 * np.random.rand(100, 1)
     y_seed = 4 + 3 * X_seed + np.random.randn(100, 1)
     np.testing.assert_array_equal(X, X_seed)

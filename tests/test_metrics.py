@@ -59,7 +59,7 @@ def test_small_examples_by_hand():
     np.testing.assert_array_equal(confusion_matrix([0, 1, 1, 2], [0, 1, 0, 2]), expected)
 
 
-def test_column_vectors_as_in_seed_000():
+def test_column_vectors_as_in_the_w3computing_tutorial():
     y_true = np.array([[1.0], [2.0], [4.0]])
     y_pred = np.array([1.5, 2.0, 3.0])
     assert mse(y_true, y_pred) == mse(y_true.ravel(), y_pred) == pytest.approx(1.25 / 3)

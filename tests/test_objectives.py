@@ -183,14 +183,14 @@ def test_rosenbrock_minimum():
     assert repr(Rosenbrock()) == "Rosenbrock(a=1.0, b=100.0)"
 
 
-def test_least_squares_on_seed_000_data():
+def test_least_squares_on_the_w3computing_data():
     X, y = make_linear_data()
     objective = LeastSquares(add_bias(X), y)
     theta = objective.solve()
     assert theta.shape == objective.w_shape == (2, 1)
     np.testing.assert_allclose(theta.ravel(), [4.2151, 2.7701], atol=5e-5)
     np.testing.assert_allclose(objective.grad(theta), 0, atol=1e-12)
-    # seed 000's compute_cost, written out
+    # the w3computing tutorial's compute_cost, written out
     w = np.array([[1.0], [-2.0]])
     m = len(y)
     assert objective.value(w) == pytest.approx(np.sum((add_bias(X) @ w - y) ** 2) / (2 * m), rel=1e-14)

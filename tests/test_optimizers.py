@@ -128,9 +128,9 @@ def test_momentum_with_beta_zero_is_gradient_descent():
     np.testing.assert_allclose(a, b, rtol=0, atol=1e-15)
 
 
-def test_seed000_ema_momentum_equals_momentum_with_scaled_lr():
+def test_w3computing_ema_momentum_equals_momentum_with_scaled_lr():
     lr, beta = 0.3, 0.9
-    # seed 000: v = beta*v + (1 - beta)*g; w = w - lr*v
+    # the w3computing tutorial: v = beta*v + (1 - beta)*g; w = w - lr*v
     w, v, ema = W0.copy(), np.zeros(2), [W0]
     for _ in range(40):
         v = beta * v + (1 - beta) * (A_MAT @ w)
@@ -140,9 +140,9 @@ def test_seed000_ema_momentum_equals_momentum_with_scaled_lr():
     np.testing.assert_allclose(ours, np.array(ema), rtol=1e-12, atol=1e-14)
 
 
-def test_seed001_delta_w_form_equals_momentum():
+def test_stack_abuse_delta_w_form_equals_momentum():
     lr, alpha = 0.1, 0.8
-    # seed 001: delta_w = -lr*grad + alpha*delta_w; w = w + delta_w
+    # the Stack Abuse tutorial: delta_w = -lr*grad + alpha*delta_w; w = w + delta_w
     w, delta_w, theirs = W0.copy(), np.zeros(2), [W0]
     for _ in range(40):
         delta_w = -lr * (A_MAT @ w) + alpha * delta_w

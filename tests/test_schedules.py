@@ -22,13 +22,13 @@ def test_constant():
     assert [sched(t) for t in (0, 1, 1000)] == [0.1, 0.1, 0.1]
 
 
-def test_inverse_time_is_seed000s_schedule():
+def test_inverse_time_is_the_w3computing_schedule():
     sched = S.inverse_time(t0=5, t1=50)
-    # seed 000: learning_rate_schedule(t) = 5 / (t + 50)
+    # the w3computing tutorial: learning_rate_schedule(t) = 5 / (t + 50)
     assert sched(0) == pytest.approx(0.1)
     assert sched(50) == pytest.approx(0.05)
     assert sched(950) == pytest.approx(0.005)
-    assert S.inverse_time()(0) == pytest.approx(0.1)  # the defaults are seed 000's t0=5, t1=50
+    assert S.inverse_time()(0) == pytest.approx(0.1)  # defaults: the w3computing tutorial's t0=5, t1=50
 
 
 def test_step_decay():
