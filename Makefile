@@ -12,13 +12,13 @@ SITE   := _build/html
 JB_FLAGS := -W -n --keep-going
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg
 
-.PHONY: help venv book test unit nbval site-test student student-test notebooks lab clean
+.PHONY: help venv book test unit nbval portable site-test student student-test notebooks lab clean
 # `make test` runs its steps in order, also under `make -j`.
 .NOTPARALLEL:
 
 help:
 	@echo "make book       build the site into $(SITE) (warnings are errors)"
-	@echo "make test       unit tests + strict nbval on book/*.ipynb + build + browser test"
+	@echo "make test       unit tests + strict nbval on book/*.ipynb (twice: 2nd under other numerics) + build + browser test"
 	@echo "make notebooks  re-execute every notebook in place (NB=book/0N_name.ipynb for one)"
 	@echo "make student    build the student edition (no solutions) into _build/student"
 	@echo "make lab        open JupyterLab on book/"
@@ -46,6 +46,12 @@ unit: $(STAMP)
 nbval: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL_FLAGS) book
 
+# Strict nbval once more under a second numerical set-up (another OpenBLAS kernel, one thread, NumPy's
+# SIMD dispatch off; see scripts/alt_numerics_env.py): a cell that prints rounding noise fails here on any
+# machine, not only on a learner's.
+portable: $(STAMP)
+	env $$($(BIN)/python scripts/alt_numerics_env.py) $(BIN)/python -m pytest $(NBVAL_FLAGS) book
+
 # The browser test of the built site (GDLESSON_REQUIRE_BROWSER=1 makes a missing Chromium a failure).
 site-test: $(STAMP)
 	$(BIN)/python -m pytest tests/test_site.py
@@ -57,7 +63,7 @@ student: $(STAMP)
 student-test: $(STAMP)
 	$(BIN)/python -m pytest tests/test_student_edition.py
 
-test: unit nbval book student-test site-test
+test: unit nbval portable book student-test site-test
 
 NB ?=
 notebooks: $(STAMP)
