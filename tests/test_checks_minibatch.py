@@ -192,3 +192,192 @@ def test_minibatch_misuse_raises():
         check_minibatch_loop(my_minibatch, batch_size=11)
     with pytest.raises(ValueError, match="`lr`"):
         check_minibatch_loop(my_minibatch, lr=-1.0)
+
+
+# =========================================================================================================
+# In-place updates, loops that compute their own gradient, student errors
+# =========================================================================================================
+
+
+def in_place(objective, w, lr, batch_size, epochs, seed):  # right numbers, but changes the caller's w
+    rng = np.random.default_rng(seed)
+    n = objective.n_samples
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        for start in range(0, n, batch_size):
+            w -= lr * objective.grad(w, rows=order[start:start + batch_size])
+    return w
+
+
+def test_in_place_update_of_w_fails_with_its_own_message(capsys):
+    result = check_minibatch_loop(in_place)
+    out = verdict(capsys, result)
+    assert result is False
+    assert "in_place changed the w it was given, in place" in out and "changes your w0 too" in out
+    # which is what happens in the notebook
+    X, y = _minibatch_problem(10)
+    w0 = np.zeros(2)
+    in_place(gd.LeastSquares(X, y), w0, 0.1, 4, 3, 0)
+    assert np.any(w0 != 0)
+
+
+def own_gradient(objective, w, lr, batch_size, epochs, seed, *, scale="mean", draw="global", plain=False):
+    """A loop that computes its gradient from X and y, as students write it.
+
+    draw: "global" (np.random.permutation, unseeded) or "copy" (its own generator, X[perm] then slices).
+    scale: "mean" (right), "sum" (missing 1/len(rows)), "n" (divides by n), "double" (2x).
+    plain: copies X and y to plain arrays first, so the check cannot see the rows it selects.
+    """
+    X, y = objective.X, objective.y
+    if plain:
+        X, y = np.asarray(X), np.asarray(y)
+    n = len(y)
+    rng = np.random.default_rng(seed + 5)
+    for _ in range(epochs):
+        perm = np.random.permutation(n) if draw == "global" else rng.permutation(n)
+        Xs, ys = (X, y) if draw == "global" else (X[perm], y[perm])
+        for start in range(0, n, batch_size):
+            rows = perm[start:start + batch_size] if draw == "global" else slice(start, start + batch_size)
+            Xb, yb = Xs[rows], ys[rows]
+            g = Xb.T @ (Xb @ w - yb)
+            g = {"mean": g / len(yb), "sum": g, "n": g / n, "double": 2 * g / len(yb)}[scale]
+            w = w - lr * g
+    return w
+
+
+@pytest.mark.parametrize("draw, plain", [("global", False), ("copy", False), ("global", True)])
+def test_own_gradient_loops_are_judged_by_their_effect(capsys, draw, plain):
+    def loop(*args):
+        return own_gradient(*args, draw=draw, plain=plain)
+
+    result = check_minibatch_loop(loop)
+    out = verdict(capsys, result)
+    assert result is True, out
+    assert "did not call objective.grad" not in out
+    if plain:  # the batches were invisible: the pass says what could not be checked
+        assert "takes the right steps" in out and "cannot confirm that every epoch is a fresh permutation" in out
+    else:
+        assert "visits every row once per epoch, in a fresh random order, and steps correctly" in out
+
+
+@pytest.mark.parametrize("plain", [False, True])
+@pytest.mark.parametrize("scale, phrase", [
+    ("sum", "missing 1/len(rows)"),
+    ("n", "divided by n = 10, the number of samples, instead of len(rows)"),
+    ("double", "the steps are twice too long"),
+])
+def test_own_gradient_step_mistakes_are_named(capsys, plain, scale, phrase):
+    def loop(*args):
+        return own_gradient(*args, scale=scale, plain=plain)
+
+    assert check_minibatch_loop(loop) is False
+    out = verdict(capsys)
+    assert phrase in out, out
+
+
+def test_missing_mean_names_the_batch_size(capsys):
+    def loop(*args):
+        return own_gradient(*args, scale="sum")
+
+    assert check_minibatch_loop(loop, n_samples=12, batch_size=3, epochs=2) is False
+    assert "a batch of 3 rows steps 3 times too far" in verdict(capsys)
+
+
+def test_own_gradient_loop_without_shuffling_or_seed(capsys):
+    def fixed_order(objective, w, lr, batch_size, epochs, seed):
+        X, y = np.array(objective.X), np.array(objective.y)  # plain copies: rows invisible
+        for _ in range(epochs):
+            for start in range(0, len(y), batch_size):
+                Xb, yb = X[start:start + batch_size], y[start:start + batch_size]
+                w = w - lr * Xb.T @ (Xb @ w - yb) / len(yb)
+        return w
+
+    assert check_minibatch_loop(fixed_order) is False
+    assert "you forgot to shuffle" in verdict(capsys)
+
+    def ignores_seed(objective, w, lr, batch_size, epochs, seed):
+        return own_gradient(objective, w, lr, batch_size, epochs, 123, draw="copy", plain=True)
+
+    assert check_minibatch_loop(ignores_seed) is False
+    assert "its batches do not depend on the seed" in verdict(capsys)
+
+
+def test_global_generator_is_seeded_for_the_loop_and_restored(capsys):
+    np.random.seed(99)
+    before = np.random.get_state()[1].copy()
+    outs = []
+    for _ in range(2):
+        check_minibatch_loop(lambda *a: own_gradient(*a, plain=True))
+        outs.append(verdict(capsys))
+    assert outs[0] == outs[1]  # the same verdict every run, although the loop draws from np.random
+    np.testing.assert_array_equal(np.random.get_state()[1], before)
+
+
+def test_student_errors_are_verdicts(capsys):
+    def typo(objective, w, lr, batch_size, epochs, seed):
+        return objective.grad(w, rows=np.arange(objective.n_samples + 1))
+
+    result = check_minibatch_loop(typo)
+    out = verdict(capsys, result)
+    assert result is False
+    assert "typo raised ValueError" in out and "return objective.grad(w, rows=np.arange(" in out
+
+    def wrong_name(objective, w, lr, batch_size, epochs, seed):
+        return objective.gradient(w)
+
+    assert check_minibatch_loop(wrong_name) is False
+    assert "wrong_name raised AttributeError" in verdict(capsys)
+    assert check_minibatch_loop(lambda *a: "w") is False
+    assert "not an array of numbers" in verdict(capsys)
+    assert check_minibatch_loop(lambda *a: np.full(2, np.nan)) is False
+    assert "returned NaN or inf" in verdict(capsys)
+
+
+def test_student_cannot_change_the_reference_data(capsys):
+    def standardises_in_place(objective, w, lr, batch_size, epochs, seed):
+        objective.X[:, 1] -= 100.0  # scribbles on the data it was given
+        return my_minibatch(objective, w, lr, batch_size, epochs, seed)
+
+    assert check_minibatch_loop(standardises_in_place) is True  # objective.grad uses the check's own copy
+    verdict(capsys)
+    assert check_minibatch_loop(my_minibatch) is True
+    verdict(capsys)
+
+
+def test_new_minibatch_messages_are_distinct(capsys):
+    cases = [(in_place, "changed the w it was given"),
+             (lambda *a: own_gradient(*a, scale="sum"), "missing 1/len(rows)"),
+             (lambda *a: own_gradient(*a, scale="sum", plain=True), "missing 1/len(rows)"),
+             (lambda *a: minibatch_by_hand(*a, divide_by="batch_size"), "instead of its own length"),
+             (lambda *a: own_gradient(*a, scale="n"), "divided by n"),
+             (lambda *a: own_gradient(*a, scale="double"), "twice too long"),
+             (no_shuffle, "forgot to shuffle"), (uphill, "steps up")]
+    phrases = {phrase for _, phrase in cases}
+    for answer, own in cases:
+        check_minibatch_loop(answer)
+        out = verdict(capsys)
+        assert [phrase for phrase in phrases if phrase in out] == [own], out
+
+
+def test_minibatch_check_is_the_same_in_a_fresh_process(tmp_path):
+    script = tmp_path / "grade.py"
+    script.write_text(
+        "import numpy as np\n"
+        "from gdlesson.checks import check_minibatch_loop\n"
+        "def my_minibatch(objective, w, lr, batch_size, epochs, seed):\n"
+        "    X, y = objective.X, objective.y\n"
+        "    for _ in range(epochs):\n"
+        "        perm = np.random.permutation(len(y))\n"
+        "        for i in range(0, len(y), batch_size):\n"
+        "            rows = perm[i:i + batch_size]\n"
+        "            w = w - lr * X[rows].T @ (X[rows] @ w - y[rows])\n"
+        "    return w\n"
+        "assert check_minibatch_loop(my_minibatch, n_samples=12, batch_size=5, epochs=2, seed=3) is False\n"
+    )
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Check failed: my_minibatch: each step uses the sum")
+    assert "missing 1/len(rows)" in done.stdout and done.stdout.count("\n") == 1

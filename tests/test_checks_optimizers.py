@@ -245,3 +245,108 @@ def test_optimizer_misuse_raises():
         check_optimizer(MyRMSProp, reference="rmsprop", n_steps=0)
 
 
+
+
+# =========================================================================================================
+# Right answers written differently, and student errors
+# =========================================================================================================
+
+
+class AdamEfficient(MyAdam):
+    """Kingma and Ba's efficient form: the corrections folded into the learning rate, eps on sqrt(s)."""
+
+    def step(self, w, g):
+        if self.m is None:
+            self.m, self.s = np.zeros_like(w), np.zeros_like(w)
+        self.t += 1
+        self.m = self.beta1 * self.m + (1 - self.beta1) * g
+        self.s = self.beta2 * self.s + (1 - self.beta2) * g**2
+        lr_t = self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
+        return w - lr_t * self.m / (np.sqrt(self.s) + self.eps)
+
+
+def test_adam_efficient_form_is_accepted_and_said_so(capsys):
+    result = check_optimizer(AdamEfficient, reference="adam")
+    out = verdict(capsys, result)
+    assert result is True
+    assert out.startswith("Check passed: AdamEfficient matches Adam(lr=0.1, beta1=0.9, beta2=0.999, eps=1e-08)")
+    assert "Kingma and Ba's efficient form" in out and "eps scaled by sqrt(1 - beta2**t)" in out
+    # the forms really differ on the test problem (by about 1e-6), so this is not the plain pass
+    gap = float(out.split("differ by at most ")[1].split(")")[0])
+    assert 1e-7 < gap < 1e-4
+
+
+def test_adam_efficient_form_with_its_own_mistake_still_fails(capsys):
+    class EfficientUphill(AdamEfficient):
+        def step(self, w, g):
+            return 2 * w - super().step(w, g)
+
+    assert check_optimizer(EfficientUphill, reference="adam") is False
+    assert verdict(capsys).startswith("Check failed:")
+
+
+def test_student_errors_are_verdicts(capsys):
+    class StepRaises(MyRMSProp):
+        def step(self, w, g):
+            return w - self.lr * g[3]
+
+    result = check_optimizer(StepRaises, reference="rmsprop")
+    out = verdict(capsys, result)
+    assert result is False
+    assert "StepRaises: step 1 raised IndexError" in out and "return w - self.lr * g[3]" in out
+
+    class InitRaises:
+        def __init__(self, lr, beta=0.9, eps=1e-8):
+            raise RuntimeError("not yet")
+
+    assert check_optimizer(InitRaises, reference="rmsprop") is False
+    assert "could not build InitRaises(lr=0.05, beta=0.9, eps=1e-08): RuntimeError: not yet" in verdict(capsys)
+
+    class ReturnsText(MyRMSProp):
+        def step(self, w, g):
+            return "w"
+
+    assert check_optimizer(ReturnsText, reference="rmsprop") is False
+    assert "step 1 returned str, not an array of numbers" in verdict(capsys)
+
+    class WrongShape(MyRMSProp):
+        def step(self, w, g):
+            return np.append(w, 0.0)
+
+    assert check_optimizer(WrongShape, reference="rmsprop") is False
+    assert "step returned an array of shape (4,) for w of shape (3,)" in verdict(capsys)
+
+
+def test_references_cannot_be_changed_by_student_code():
+    from gdlesson import _checks_optimizers as mod
+
+    with pytest.raises(TypeError):
+        mod._REFERENCES["adam"] = (gd.GradientDescent, {"lr": 0.1})
+    with pytest.raises(TypeError):
+        mod._REFERENCES["adam"][1]["lr"] = 1.0
+
+
+def test_optimizer_check_is_the_same_in_a_fresh_process(tmp_path):
+    # a grader imports the checker in its own process and calls it with the student's class
+    script = tmp_path / "grade.py"
+    script.write_text(
+        "import numpy as np\n"
+        "from gdlesson.checks import check_optimizer\n"
+        "class MyAdam:\n"
+        "    def __init__(self, lr, beta1=0.9, beta2=0.999, eps=1e-8):\n"
+        "        self.lr, self.b1, self.b2, self.eps, self.t, self.m, self.s = lr, beta1, beta2, eps, 0, 0.0, 0.0\n"
+        "    def step(self, w, g):\n"
+        "        self.t += 1\n"
+        "        self.m = self.b1 * self.m + (1 - self.b1) * g\n"
+        "        self.s = self.b2 * self.s + (1 - self.b2) * g * g\n"
+        "        m_hat, s_hat = self.m / (1 - self.b1**self.t), self.s / (1 - self.b2**self.t)\n"
+        "        return w - self.lr * m_hat / (np.sqrt(s_hat) + self.eps)\n"
+        "assert check_optimizer(MyAdam, reference='adam', n_steps=40, lr=0.05) is True\n"
+    )
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ("Check passed: MyAdam matches Adam(lr=0.05, beta1=0.9, beta2=0.999, eps=1e-08) "
+                           "for 40 steps.\n")
