@@ -436,3 +436,56 @@ def test_student_code_gets_copies(capsys):
 
     assert check_gradient_function(grad_scribbles, f_ex, w_shape=(2,)) is True
     verdict(capsys)
+
+
+# =========================================================================================================
+# Grading from another process; nothing a notebook can change
+# =========================================================================================================
+
+
+def test_a_notebook_that_fakes_the_checker_cannot_fool_a_fresh_process(tmp_path):
+    # the "answer cell" redefines the checker in its own namespace and module; the grader's process imports
+    # gdlesson afresh and calls the real checker with the exercise's reference
+    answer = (
+        "import numpy as np\n"
+        "import gdlesson.checks\n"
+        "def check_gradient_function(*args, **kwargs):\n"
+        "    print('Check passed: grad_ex agrees with central differences at 3 points.')\n"
+        "    return True\n"
+        "gdlesson.checks.check_gradient_function = check_gradient_function\n"
+        "def f_ex(w):\n"
+        "    return w[0] ** 2 + 2 * w[1] ** 2\n"
+        "def grad_ex(w):\n"
+        "    return np.array([2 * w[0], 4 * w[1]])\n"
+    )
+    (tmp_path / "answer.py").write_text(answer)
+    grader = (
+        "import runpy, sys\n"
+        "ns = runpy.run_path(sys.argv[1])\n"
+        "from gdlesson.checks import check_gradient_function\n"
+        "ok = check_gradient_function(ns['grad_ex'], ns['f_ex'], reference='ex-ch1-gradient', seed=5, n_points=4)\n"
+        "print('GRADE', ok)\n"
+    )
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", grader, str(tmp_path / "answer.py")], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("Check failed: f_ex is not the function the exercise asks for")
+    assert lines[1] == "GRADE False"
+
+
+def test_named_references_are_built_afresh_and_read_only():
+    with pytest.raises(TypeError):
+        _checks_named()["ex-ch1-gradient"] = None
+    ref = Reference(f_ex, w_shape=(2,))
+    ref.w_shape = (3,)  # a student may change a reference they built; the named one is new at every call
+    assert _checks_named()["ex-ch1-gradient"]().w_shape == (2,)
+
+
+def _checks_named():
+    from gdlesson._checks_gradients import _NAMED
+
+    return _NAMED
