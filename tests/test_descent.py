@@ -1,4 +1,5 @@
-"""minimize and Result: convergence table, seed 000's regression, stopping rules, divergence, validation."""
+"""minimize and Result: convergence table, the w3computing tutorial's regression, stopping rules, divergence,
+validation."""
 
 import warnings
 
@@ -56,7 +57,7 @@ def test_convergence_table_rosenbrock(name, make, max_iter, tolerance):
     np.testing.assert_allclose(result.w, ROSEN.minimizer, rtol=0, atol=tolerance)
 
 
-# --- seed 000's linear regression ---------------------------------------------------------------------
+# --- the linear regression of w3computing's "Implementing Gradient Descent from Scratch in Python" -----
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +86,7 @@ def test_full_batch_reaches_the_least_squares_solution(regression):
 @pytest.mark.parametrize(
     "optimizer, batch_size, epochs, atol",
     [
-        (gd.GradientDescent(S.inverse_time(5, 50)), 1, 20, 0.05),  # seed 000's SGD schedule
+        (gd.GradientDescent(S.inverse_time(5, 50)), 1, 20, 0.05),  # the w3computing tutorial's SGD schedule
         (gd.GradientDescent(0.05), 10, 100, 0.02),
         # 16 does not divide 100: each epoch ends with a 4-row batch
         (gd.Adam(S.step_decay(0.1, drop=0.5, every=200)), 16, 100, 0.05),
@@ -206,6 +207,57 @@ def test_result_repr_is_short_and_readable():
     big = Result(w=np.zeros(50), path=np.zeros((2, 50)), losses=np.zeros(2), n_iter=1, converged=False,
                  diverged=False)
     assert "array of shape (50,)" in repr(big) and len(repr(big)) < 200
+
+
+# --- the loop skips per-call checks only where they cannot fail (issue 14) --------------------------------
+
+
+def _problems():
+    rng = np.random.default_rng(7)
+    X = gd.data.add_bias(rng.normal(size=(40, 2)))
+    labels = (X[:, 1] + 0.5 * rng.normal(size=40) > 0).astype(int)
+    return [
+        ("quadratic", gd.Quadratic(np.array([[3.0, 1.0], [1.0, 2.0]]), b=[1.0, -1.0]), [2.0, -1.0], None),
+        ("rosenbrock", ROSEN, [-1.2, 1.0], None),
+        ("least-squares", gd.LeastSquares(X, X @ [1.0, 2.0, -1.0]), np.zeros(3), 7),
+        ("least-squares-column", gd.LeastSquares(X, (X @ [1.0, 2.0, -1.0])[:, None]), np.zeros((3, 1)), 40),
+        ("logistic", gd.LogisticRegression(X, labels), np.zeros(3), 1),
+        ("softmax", gd.SoftmaxRegression(X, labels + (X[:, 2] > 0), 3), np.zeros((3, 3)), 16),
+    ]
+
+
+@pytest.mark.parametrize("name, objective, w0, batch_size", _problems(), ids=[p[0] for p in _problems()])
+@pytest.mark.parametrize("make", [lambda: gd.GradientDescent(0.01), lambda: gd.Adam(S.inverse_time(5, 50))],
+                         ids=["gd", "adam-schedule"])
+def test_the_unchecked_loop_gives_the_same_numbers_as_the_public_methods(name, objective, w0, batch_size, make):
+    # minimize calls the computations behind the checks only for gdlesson's own objective and optimizer;
+    # a subclass of the optimizer sends every call through the public, checking methods. Both must give
+    # the same run to the last bit: same process, same arithmetic, so exact equality is the claim here.
+    optimizer = make()
+    checked = type("Checked", (type(optimizer),), {})(optimizer.lr)
+    runs = {"batch": dict(max_iter=60, tol=1e-9)}
+    if batch_size is not None:
+        runs["mini-batch"] = dict(batch_size=batch_size, epochs=4, seed=3, tol=1e-6)
+    for kwargs in runs.values():
+        with warnings.catch_warnings(record=True) as fast_warnings:
+            warnings.simplefilter("always")
+            fast = minimize(objective, w0, optimizer, **kwargs)
+        with warnings.catch_warnings(record=True) as slow_warnings:
+            warnings.simplefilter("always")
+            slow = minimize(objective, w0, checked, **kwargs)
+        np.testing.assert_array_equal(fast.path, slow.path)
+        np.testing.assert_array_equal(fast.losses, slow.losses)
+        assert (fast.n_iter, fast.converged, fast.diverged) == (slow.n_iter, slow.converged, slow.diverged)
+        assert [str(w.message) for w in fast_warnings] == [str(w.message) for w in slow_warnings]
+
+
+def test_an_optimizer_of_your_own_still_gets_the_objectives_checks():
+    class Grows:  # returns one more coordinate than it was given: a bug the objective must report
+        def step(self, w, g):
+            return np.append(w - 0.1 * g, 0.0)
+
+    with pytest.raises(ValueError, match=r"Quadratic\.value_and_grad: `w` must be an array of shape \(2,\)"):
+        minimize(QUAD, [1.0, 1.0], Grows(), max_iter=5)
 
 
 # --- divergence ---------------------------------------------------------------------------------------
