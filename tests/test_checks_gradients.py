@@ -444,8 +444,9 @@ def test_student_code_gets_copies(capsys):
 
 
 def test_a_notebook_that_fakes_the_checker_cannot_fool_a_fresh_process(tmp_path):
-    # the "answer cell" redefines the checker in its own namespace and module; the grader's process imports
-    # gdlesson afresh and calls the real checker with the exercise's reference
+    # The "answer cell" redefines the checker in its own namespace and rebinds it in gdlesson.checks. A
+    # grader in its own process imports the checker before it runs the answer code, so it holds the real
+    # function, and calls it with the exercise's reference and its own seed.
     answer = (
         "import numpy as np\n"
         "import gdlesson.checks\n"
@@ -461,8 +462,10 @@ def test_a_notebook_that_fakes_the_checker_cannot_fool_a_fresh_process(tmp_path)
     (tmp_path / "answer.py").write_text(answer)
     grader = (
         "import runpy, sys\n"
-        "ns = runpy.run_path(sys.argv[1])\n"
         "from gdlesson.checks import check_gradient_function\n"
+        "ns = runpy.run_path(sys.argv[1])\n"
+        "import gdlesson.checks\n"
+        "assert gdlesson.checks.check_gradient_function is not check_gradient_function  # the fake\n"
         "ok = check_gradient_function(ns['grad_ex'], ns['f_ex'], reference='ex-ch1-gradient', seed=5, n_points=4)\n"
         "print('GRADE', ok)\n"
     )
