@@ -34,7 +34,8 @@ BLOWUP_FACTOR = 1e10
 
 
 class ConvergenceWarning(UserWarning):
-    """The run used all its steps (or epochs) without meeting ``tol``: the result may not be converged."""
+    """The run used all its steps (or epochs) without meeting ``tol`` or ``gtol``: the result may not be
+    converged."""
 
 
 @dataclass(repr=False)
@@ -53,7 +54,8 @@ class Result:
     n_iter : int
         Number of steps (full batch) or epochs (mini-batch) recorded after the start.
     converged : bool
-        True when the ``tol`` test stopped the run (always False when ``tol`` is None).
+        True when the stopping test (``tol``, ``gtol`` or both) stopped the run; always False when both are
+        None.
     diverged : bool
         True when the run stopped because the loss or the iterate stopped being finite or blew up.
     """
@@ -74,7 +76,7 @@ class Result:
                 f"n_iter={self.n_iter}, converged={self.converged}, diverged={self.diverged})")
 
 
-def minimize(objective, w0, optimizer, *, max_iter=1000, tol=None, batch_size=None, epochs=None,
+def minimize(objective, w0, optimizer, *, max_iter=1000, tol=None, gtol=None, batch_size=None, epochs=None,
              seed=None, callback=None):
     r"""Minimise ``objective`` from ``w0`` with ``optimizer``; return a :class:`Result`.
 
@@ -109,8 +111,25 @@ def minimize(objective, w0, optimizer, *, max_iter=1000, tol=None, batch_size=No
     max_iter : int, default 1000
         Maximum number of steps, >= 1 (full batch only; with ``batch_size``, ``epochs`` sets the length).
     tol : float, optional
-        Stop as soon as :math:`|f_k - f_{k-1}| <` ``tol`` (the Stack Abuse tutorial's rule), checked after every step in
-        full batch and after every epoch with mini-batches. Must be > 0; None (default) runs all steps.
+        Stop as soon as :math:`|f_k - f_{k-1}| <` ``tol`` (the Stack Abuse tutorial's rule), checked after
+        every step in full batch and after every epoch with mini-batches. Must be > 0; None (default) runs
+        all steps. A small change in ``f`` can also mean a slow step or a jump across the valley; ``gtol``
+        is not fooled by either.
+    gtol : float, optional
+        Stop as soon as the gradient is short, :math:`\lVert \nabla f(w_k) \rVert <` ``gtol``, checked at
+        the same times as ``tol`` (not at ``w0``: a run takes at least one step). The norm is the Euclidean
+        norm of all the gradient's entries (``np.linalg.norm``; the Frobenius norm for a matrix ``w``). Must
+        be a finite number > 0; None (default) skips the test. *Which gradient:* in full batch, the one the
+        loop already has (computed with the recorded loss, for the next step), so the test costs only the
+        norm. With mini-batches, the *full* gradient at the end of each epoch, computed with the recorded
+        loss by ``value_and_grad`` instead of ``value``. That costs one extra gradient pass over the data per
+        epoch (for :class:`~gdlesson.objectives.LeastSquares`, one more :math:`X^\top r`), but the
+        mini-batch gradients would not do: they are noisy, and their noise does not vanish at the minimum.
+
+        With both ``tol`` and ``gtol``, the run stops only when both tests pass at the same step:
+
+        .. math::
+            |f_k - f_{k-1}| < \mathrm{tol} \quad\text{and}\quad \lVert \nabla f(w_k) \rVert < \mathrm{gtol}.
     batch_size : int, optional
         Rows per step, in [1, ``objective.n_samples``]; None (default) is full batch.
     epochs : int, optional
@@ -135,7 +154,8 @@ def minimize(objective, w0, optimizer, *, max_iter=1000, tol=None, batch_size=No
         ``losses`` keep only the finite rows. The message names the step and suggests a fix (for a
         quadratic, the bound :math:`2/L` on ``lr``).
     ConvergenceWarning
-        When ``tol`` was given but not met within ``max_iter`` steps (or ``epochs`` epochs).
+        When ``tol`` or ``gtol`` was given but not met within ``max_iter`` steps (or ``epochs`` epochs).
+        The message gives the last change in ``f`` and the last gradient norm, for the tests asked for.
 
     Notes
     -----
@@ -143,9 +163,10 @@ def minimize(objective, w0, optimizer, *, max_iter=1000, tol=None, batch_size=No
     run reports itself once, through the RuntimeWarning above, instead of through a stream of overflow
     messages.
     """
-    w, batch_size, epochs, rng = _check_arguments(
-        objective, w0, optimizer, max_iter, tol, batch_size, epochs, seed, callback)
+    w, gtol, batch_size, epochs, rng = _check_arguments(
+        objective, w0, optimizer, max_iter, tol, gtol, batch_size, epochs, seed, callback)
     value_and_grad, value, batch_grad = _computations(objective, optimizer)
+    converged = _stopping_test(tol, gtol)
     if hasattr(optimizer, "reset"):
         optimizer.reset()
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
@@ -155,28 +176,35 @@ def minimize(objective, w0, optimizer, *, max_iter=1000, tol=None, batch_size=No
             fail("minimize", "w0", "a point where the objective is finite", f"f(w0) = {f0}")
         limit = f0 + BLOWUP_FACTOR * max(abs(f0), 1.0)
         if batch_size is None:
-            run = _full_batch(value_and_grad, optimizer, w, f0, g, limit, max_iter, tol, callback)
+            run = _full_batch(value_and_grad, optimizer, w, f0, g, limit, max_iter, converged, callback)
         else:
-            run = _mini_batch(value, batch_grad, objective.n_samples, optimizer, w, f0, limit, batch_size,
-                              epochs, rng, tol, callback)
-    path, losses, converged, trouble = run
+            # the end of an epoch needs the full gradient only for the gtol test
+            end_of_epoch = value_and_grad if gtol is not None else lambda w: (value(w), None)
+            run = _mini_batch(end_of_epoch, batch_grad, objective.n_samples, optimizer, w, f0, limit,
+                              batch_size, epochs, rng, converged, callback)
+    path, losses, stopped, trouble, g = run
     n_iter = len(losses) - 1
     if trouble is not None:
         rows = "1 finite row" if n_iter == 0 else f"{n_iter + 1} finite rows"
         warnings.warn(f"minimize: {trouble}; {_hint(objective, optimizer)}. The result keeps the "
                       f"{rows} before it (diverged=True).", RuntimeWarning, stacklevel=2)
-    elif tol is not None and not converged:
+    elif converged is not None and not stopped:
         length = f"max_iter={max_iter} steps" if batch_size is None else f"epochs={epochs} epochs"
-        change = abs(losses[-1] - losses[-2])
-        warnings.warn(f"minimize: ran {length} without meeting tol={tol!r} (last change "
-                      f"|f_k - f_(k-1)| = {change:.3g}); increase max_iter (or epochs) or loosen tol.",
-                      ConvergenceWarning, stacklevel=2)
+        unmet = {}  # each test asked for: its setting, and where the run ended
+        if tol is not None:
+            unmet["tol"] = (tol, f"last change |f_k - f_(k-1)| = {abs(losses[-1] - losses[-2]):.3g}")
+        if gtol is not None:
+            unmet["gtol"] = (gtol, f"last gradient norm ||grad f(w_k)|| = {np.linalg.norm(g):.3g}")
+        settings = " and ".join(f"{name}={value!r}" for name, (value, _) in unmet.items())
+        ends = ", ".join(end for _, end in unmet.values())
+        warnings.warn(f"minimize: ran {length} without meeting {settings} ({ends}); increase max_iter (or "
+                      f"epochs) or loosen {' or '.join(unmet)}.", ConvergenceWarning, stacklevel=2)
     return Result(w=path[-1], path=np.array(path), losses=np.array(losses), n_iter=n_iter,
-                  converged=converged, diverged=trouble is not None)
+                  converged=stopped, diverged=trouble is not None)
 
 
-def _full_batch(value_and_grad, optimizer, w, f, g, limit, max_iter, tol, callback):
-    """One recorded row per step; returns ``(path, losses, converged, trouble)``."""
+def _full_batch(value_and_grad, optimizer, w, f, g, limit, max_iter, converged, callback):
+    """One recorded row per step; returns ``(path, losses, stopped, trouble, g)``, ``g`` at the last row."""
     path, losses = [w], [f]
     if callback is not None:
         callback(0, w, f)
@@ -184,24 +212,26 @@ def _full_batch(value_and_grad, optimizer, w, f, g, limit, max_iter, tol, callba
     for k in range(1, max_iter + 1):
         w = step(w, g)
         if not _all_finite(w):
-            return path, losses, False, f"the iterate became non-finite at step {k}"
+            return path, losses, False, f"the iterate became non-finite at step {k}", None
         f_prev = f
         f, g = value_and_grad(w)  # the loss at w_k and the gradient the next step needs
         f = float(f)
         if not -math.inf < f <= limit:  # also catches nan
-            return path, losses, False, _what_happened(f, losses[0], f"step {k}")
+            return path, losses, False, _what_happened(f, losses[0], f"step {k}"), None
         path.append(w)
         losses.append(f)
         if callback is not None:
             callback(k, w, f)
-        if tol is not None and abs(f - f_prev) < tol:
-            return path, losses, True, None
-    return path, losses, False, None
+        if converged is not None and converged(f, f_prev, g):
+            return path, losses, True, None, g
+    return path, losses, False, None, g
 
 
-def _mini_batch(value, batch_grad, n, optimizer, w, f, limit, batch_size, epochs, rng, tol, callback):
-    """One recorded row per epoch; returns ``(path, losses, converged, trouble)``."""
-    path, losses = [w], [f]
+def _mini_batch(end_of_epoch, batch_grad, n, optimizer, w, f, limit, batch_size, epochs, rng, converged,
+                callback):
+    """One recorded row per epoch; returns ``(path, losses, stopped, trouble, g)``, ``g`` at the last row
+    (None unless ``end_of_epoch`` computes it)."""
+    path, losses, g = [w], [f], None
     if callback is not None:
         callback(0, w, f)
     n_steps = 0
@@ -213,18 +243,33 @@ def _mini_batch(value, batch_grad, n, optimizer, w, f, limit, batch_size, epochs
             n_steps += 1
             if not _all_finite(w):
                 return path, losses, False, (f"the iterate became non-finite at step {n_steps} "
-                                             f"(epoch {epoch})")
+                                             f"(epoch {epoch})"), None
         f_prev = f
-        f = float(value(w))
+        f, g = end_of_epoch(w)  # the full objective (and, for gtol, its full gradient) at the epoch's w
+        f = float(f)
         if not -math.inf < f <= limit:
-            return path, losses, False, _what_happened(f, losses[0], f"epoch {epoch}")
+            return path, losses, False, _what_happened(f, losses[0], f"epoch {epoch}"), None
         path.append(w)
         losses.append(f)
         if callback is not None:
             callback(epoch, w, f)
-        if tol is not None and abs(f - f_prev) < tol:
-            return path, losses, True, None
-    return path, losses, False, None
+        if converged is not None and converged(f, f_prev, g):
+            return path, losses, True, None, g
+    return path, losses, False, None, g
+
+
+def _stopping_test(tol, gtol):
+    """The test that ends a run early, ``converged(f, f_prev, g)``: every test asked for passes at once.
+
+    None when neither ``tol`` nor ``gtol`` is given (the run takes all its steps).
+    """
+    if tol is None and gtol is None:
+        return None
+
+    def converged(f, f_prev, g):
+        return (tol is None or abs(f - f_prev) < tol) and (gtol is None or np.linalg.norm(g) < gtol)
+
+    return converged
 
 
 def _all_finite(w):
@@ -259,7 +304,7 @@ def _hint(objective, optimizer):
     return f"lr={lr:.6g} is probably too large — try a smaller lr"
 
 
-def _check_arguments(objective, w0, optimizer, max_iter, tol, batch_size, epochs, seed, callback):
+def _check_arguments(objective, w0, optimizer, max_iter, tol, gtol, batch_size, epochs, seed, callback):
     """Validate everything up front, so that a mistake is reported before any work is done."""
     if not (callable(getattr(objective, "value", None)) and callable(getattr(objective, "grad", None))):
         fail("minimize", "objective", "an object with value(w) and grad(w) methods (e.g. gd.Quadratic)",
@@ -274,7 +319,13 @@ def _check_arguments(objective, w0, optimizer, max_iter, tol, batch_size, epochs
              f"array of shape {w.shape}")
     max_iter = check_int("minimize", "max_iter", max_iter, low=1)
     if tol is not None:
-        tol = check_positive("minimize", "tol", tol)
+        check_positive("minimize", "tol", tol)  # the loop and the messages use tol as given
+    if gtol is not None:
+        is_number = isinstance(gtol, numbers.Real) and not isinstance(gtol, bool)
+        if not (is_number and 0 < gtol < math.inf):
+            fail("minimize", "gtol", "None or a finite number > 0 (stop when the gradient norm falls below "
+                 "it)", gtol, ValueError if is_number else TypeError)
+        gtol = float(gtol)
     if callback is not None and not callable(callback):
         fail("minimize", "callback", "None or a function callback(k, w, loss)", callback, TypeError)
     if not (seed is None or isinstance(seed, np.random.Generator)
@@ -296,7 +347,7 @@ def _check_arguments(objective, w0, optimizer, max_iter, tol, batch_size, epochs
                  "over the data)", epochs)
         epochs = check_int("minimize", "epochs", epochs, low=1)
         rng = np.random.default_rng(seed)
-    return w, batch_size, epochs, rng
+    return w, gtol, batch_size, epochs, rng
 
 
 #: The objectives and optimizers of gdlesson itself, for which :func:`_computations` may skip the checks.

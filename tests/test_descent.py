@@ -1,6 +1,7 @@
 """minimize and Result: convergence table, the w3computing tutorial's regression, stopping rules, divergence,
 validation."""
 
+import re
 import warnings
 
 import numpy as np
@@ -169,6 +170,102 @@ def test_tol_per_epoch_in_mini_batch(regression):
         minimize(regression, w0, gd.GradientDescent(0.05), batch_size=10, epochs=2, seed=0, tol=1e-12)
 
 
+# --- the gradient-norm test, gtol (issue 13) ----------------------------------------------------------
+
+PARABOLA = gd.Quadratic(np.array([[2.0]]))  # f(x) = x**2, f'(x) = 2x
+
+
+def test_gtol_stops_at_the_first_step_with_a_short_gradient():
+    result = minimize(QUAD, [-2.0, 2.0], gd.GradientDescent(0.1), max_iter=10_000, gtol=1e-6)
+    assert result.converged and not result.diverged and 1 < result.n_iter < 10_000
+    norms = [np.linalg.norm(QUAD.grad(w)) for w in result.path]
+    assert norms[-1] < 1e-6
+    assert min(norms[1:-1]) >= 1e-6  # it did not stop earlier than needed
+
+
+@pytest.mark.parametrize("lr, tol, max_iter", [(1.0, 1e-8, 100), (1e-4, 1e-2, 1000)],
+                         ids=["jumps-across", "crawls"])
+def test_the_runs_that_fool_tol_are_not_called_converged_by_gtol(lr, tol, max_iter):
+    # Chapter 1's two runs on f(x) = x^2 from x0 = 2: |f_1 - f_0| < tol after one step, far from 0.
+    last_norm = 4 * abs(1 - 2 * lr) ** max_iter  # |f'(x_k)| = 2 |x_k| with x_k = (1 - 2 lr)^k x0
+    fooled = minimize(PARABOLA, [2.0], gd.GradientDescent(lr), max_iter=max_iter, tol=tol)
+    assert fooled.converged and fooled.n_iter == 1 and abs(fooled.w[0]) > 1.9
+    for stopping in (dict(gtol=1e-3), dict(tol=tol, gtol=1e-3)):  # gtol alone, and both together
+        with pytest.warns(ConvergenceWarning, match=r"gtol=0\.001 \(.*last gradient norm") as record:
+            result = minimize(PARABOLA, [2.0], gd.GradientDescent(lr), max_iter=max_iter, **stopping)
+        assert not result.converged and result.n_iter == max_iter
+        assert np.linalg.norm(PARABOLA.grad(result.w)) == pytest.approx(last_norm, rel=1e-9)
+        assert f"{last_norm:.3g}" in str(record[0].message)
+
+
+def _first_step(passes):
+    """The first k >= 1 where passes[k] is true."""
+    return next(k for k in range(1, len(passes)) if passes[k])
+
+
+def test_tol_and_gtol_together_stop_only_when_both_pass():
+    # Heavy-ball momentum swings across the valley. At a turn of the swing the loss barely changes while
+    # the gradient is still long (tol passes, gtol does not); near the bottom the iterate passes at speed,
+    # with a short gradient and a large change in loss (gtol passes, tol does not).
+    make = lambda: gd.Momentum(0.1, beta=0.9)  # noqa: E731
+    tol, gtol = 1e-5, 0.03
+    free = minimize(QUAD, [-2.0, 2.0], make(), max_iter=400)  # no stopping test: the whole path
+    small_change = np.r_[False, np.abs(np.diff(free.losses)) < tol]
+    short_grad = np.array([np.linalg.norm(QUAD.grad(w)) < gtol for w in free.path])
+    k_tol, k_gtol, k_both = (_first_step(small_change), _first_step(short_grad),
+                             _first_step(small_change & short_grad))
+    assert k_tol < k_both and k_gtol < k_both  # the case where "and" differs from either test alone
+    for stopping, k in ((dict(tol=tol), k_tol), (dict(gtol=gtol), k_gtol),
+                        (dict(tol=tol, gtol=gtol), k_both)):
+        result = minimize(QUAD, [-2.0, 2.0], make(), max_iter=400, **stopping)
+        assert result.converged and result.n_iter == k, stopping
+        np.testing.assert_array_equal(result.path, free.path[:k + 1])  # the test only ends the run
+
+
+def test_gtol_is_not_checked_at_w0():
+    result = minimize(QUAD, QUAD.minimizer, gd.GradientDescent(0.1), max_iter=50, gtol=1e-6)
+    assert result.converged and result.n_iter == 1  # one step, like tol
+
+
+def test_gtol_in_mini_batch_uses_the_full_gradient_at_the_end_of_each_epoch(regression):
+    w0 = np.zeros(regression.w_shape)
+    free = minimize(regression, w0, gd.GradientDescent(0.1), batch_size=10, epochs=200, seed=0)
+    gtol = 2 * np.linalg.norm(regression.grad(free.w))  # reached before the last epoch
+    result = minimize(regression, w0, gd.GradientDescent(0.1), batch_size=10, epochs=200, seed=0, gtol=gtol)
+    assert result.converged and result.n_iter < 200
+    norms = [np.linalg.norm(regression.grad(w)) for w in result.path]  # full gradients at recorded rows
+    assert norms[-1] < gtol and min(norms[1:-1]) >= gtol
+    np.testing.assert_array_equal(result.path, free.path[:result.n_iter + 1])
+    np.testing.assert_allclose(result.losses, free.losses[:result.n_iter + 1], rtol=1e-14)
+
+
+def test_gtol_measures_all_the_entries_of_a_matrix_gradient():
+    rng = np.random.default_rng(1)
+    X = gd.data.add_bias(rng.normal(size=(30, 2)))
+    soft = gd.SoftmaxRegression(X, rng.integers(0, 3, size=30), 3)
+    result = minimize(soft, np.zeros(soft.w_shape), gd.GradientDescent(0.5), max_iter=5000, gtol=1e-3)
+    assert result.converged
+    assert np.linalg.norm(soft.grad(result.w)) < 1e-3 <= np.linalg.norm(soft.grad(result.path[-2]))
+
+
+def test_a_gtol_that_is_never_met_changes_nothing_but_the_warning():
+    plain = minimize(QUAD, [-2.0, 2.0], gd.Adam(0.05), max_iter=30)
+    message = r"max_iter=30 steps without meeting gtol=1e-12 \(last gradient norm .*\); .* loosen gtol\."
+    with pytest.warns(ConvergenceWarning, match=message):
+        with_gtol = minimize(QUAD, [-2.0, 2.0], gd.Adam(0.05), max_iter=30, gtol=1e-12)
+    np.testing.assert_array_equal(with_gtol.path, plain.path)
+    np.testing.assert_array_equal(with_gtol.losses, plain.losses)
+    assert not with_gtol.converged and with_gtol.n_iter == plain.n_iter == 30
+
+
+def test_the_warning_names_both_tests_when_both_were_asked_for(regression):
+    message = r"epochs=2 epochs without meeting tol=1e-12 and gtol=1e-09 \(last change .*, last gradient norm"
+    with pytest.warns(ConvergenceWarning, match=message) as record:
+        minimize(regression, np.zeros(regression.w_shape), gd.GradientDescent(0.05), batch_size=10, epochs=2,
+                 seed=0, tol=1e-12, gtol=1e-9)
+    assert str(record[0].message).endswith("loosen tol or gtol.")
+
+
 def test_callback_sees_every_recorded_row():
     seen = []
     result = minimize(QUAD, [-2.0, 2.0], gd.GradientDescent(0.1), max_iter=5,
@@ -229,7 +326,8 @@ def _problems():
 @pytest.mark.parametrize("name, objective, w0, batch_size", _problems(), ids=[p[0] for p in _problems()])
 @pytest.mark.parametrize("make", [lambda: gd.GradientDescent(0.01), lambda: gd.Adam(S.inverse_time(5, 50))],
                          ids=["gd", "adam-schedule"])
-def test_the_unchecked_loop_gives_the_same_numbers_as_the_public_methods(name, objective, w0, batch_size, make):
+def test_the_unchecked_loop_gives_the_same_numbers_as_the_public_methods(name, objective, w0, batch_size,
+                                                                         make):
     # minimize calls the computations behind the checks only for gdlesson's own objective and optimizer;
     # a subclass of the optimizer sends every call through the public, checking methods. Both must give
     # the same run to the last bit: same process, same arithmetic, so exact equality is the claim here.
@@ -372,6 +470,14 @@ def test_max_iter(max_iter, error):
 def test_tol_must_be_positive(tol):
     with pytest.raises(ValueError, match="`tol` must be"):
         minimize(QUAD, [0.0, 0.0], gd.GradientDescent(0.1), tol=tol)
+
+
+@pytest.mark.parametrize("gtol, error", [(0.0, ValueError), (-1e-6, ValueError), (np.nan, ValueError),
+                                         (np.inf, ValueError), ("1e-6", TypeError), (True, TypeError)])
+def test_gtol_must_be_a_finite_positive_number_or_none(gtol, error):
+    allowed = r"`gtol` must be None or a finite number > 0 \(stop when the gradient norm falls below it\)"
+    with pytest.raises(error, match=f"minimize: {allowed}; got {re.escape(repr(gtol))}\\."):
+        minimize(QUAD, [0.0, 0.0], gd.GradientDescent(0.1), gtol=gtol)
 
 
 def test_optimizer_needs_a_step_method():
