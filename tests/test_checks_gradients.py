@@ -189,6 +189,10 @@ def test_reference_says_when_only_the_function_is_wrong(capsys):
     result = check_gradient_function(grad_ex, lambda w: w[0] ** 2 + w[1] ** 2, reference="ex-ch1-gradient")
     out = verdict(capsys, result)
     assert result is False and "grad_ex is right for the exercise's function: fix only your function" in out
+    result = check_gradient_function(lambda w: np.array([w[0], w[1]]), lambda w: w[0] ** 2 + w[1] ** 2,
+                                     reference="ex-ch1-gradient")
+    out = verdict(capsys, result)
+    assert "is the gradient of neither; re-derive it from the exercise's formula" in out
 
 
 def test_reference_misuse_raises():
