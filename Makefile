@@ -12,7 +12,8 @@ SITE   := _build/html
 JB_FLAGS := -W -n --keep-going
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg
 
-.PHONY: help venv book test unit nbval portable site-test student student-test notebooks lab clean
+.PHONY: help venv book test unit nbval portable site-test student student-test notebooks lab clean \
+        assignment grade grade-export fixture-class grading-test lab-student
 # `make test` runs its steps in order, also under `make -j`.
 .NOTPARALLEL:
 
@@ -22,6 +23,9 @@ help:
 	@echo "make notebooks  re-execute every notebook in place (NB=book/0N_name.ipynb for one)"
 	@echo "make student    build the student edition (no solutions) into _build/student"
 	@echo "make lab        open JupyterLab on book/"
+	@echo "make assignment A=week1      build an assignment (nbgrader) into _build/classroom/release/week1"
+	@echo "make grade SUBMISSIONS=dir   grade a class in bulk into _build/grades (A=name, TIMEOUT=s, JOBS=n)"
+	@echo "make lab-student [A=week1]   open JupyterLab on the student notebooks (an assignment's, or all)"
 	@echo "make clean      remove $(SITE) and caches (keeps .venv; rm -rf .venv to start over)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -41,7 +45,8 @@ book: $(STAMP)
 
 # Unit tests and the repo checks on committed notebooks, then strict nbval on every chapter.
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests --ignore=tests/test_site.py --ignore=tests/test_student_edition.py
+	$(BIN)/python -m pytest tests --ignore=tests/test_site.py --ignore=tests/test_student_edition.py \
+	  --ignore=tests/test_grading_class.py
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL_FLAGS) book
@@ -63,7 +68,7 @@ student: $(STAMP)
 student-test: $(STAMP)
 	$(BIN)/python -m pytest tests/test_student_edition.py
 
-test: unit nbval portable book student-test site-test
+test: unit nbval portable book student-test grading-test site-test
 
 NB ?=
 notebooks: $(STAMP)
@@ -73,6 +78,34 @@ notebooks: $(STAMP)
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=book $(LAB_FLAGS)
+
+# Classroom (nbgrader): assignments from scripts/classroom/assignments.yml, bulk grading, the fixture class.
+A ?=
+SUBMISSIONS ?=
+TIMEOUT ?= 300
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+assignment: $(STAMP)
+	@test -n "$(A)" || { echo "make assignment: give A=<name> (see scripts/classroom/assignments.yml)" >&2; exit 1; }
+	$(BIN)/python scripts/classroom/assignment.py $(A)
+
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "make grade: give SUBMISSIONS=<folder with one folder per student>" >&2; exit 1; }
+	$(BIN)/python scripts/classroom/grade.py $(SUBMISSIONS) $(if $(A),--assignment $(A)) --timeout $(TIMEOUT) --jobs $(JOBS)
+
+# After grading written answers by hand in formgrader: grades.csv and feedback again, with those points.
+grade-export: $(STAMP)
+	$(BIN)/python scripts/classroom/grade.py --export-only $(if $(A),--assignment $(A))
+
+# The fixture class of the tests as a folder of submissions: make assignment A=demo fixture-class grade SUBMISSIONS=_build/fixture-class
+fixture-class: $(STAMP)
+	$(BIN)/python scripts/classroom/fixture_class.py _build/fixture-class
+
+grading-test: $(STAMP)
+	$(BIN)/python -m pytest tests/test_grading_class.py
+
+lab-student: $(STAMP)
+	$(if $(A),$(BIN)/python scripts/classroom/assignment.py $(A),$(BIN)/python scripts/student_edition.py --no-site)
+	$(BIN)/jupyter lab --notebook-dir=$(if $(A),_build/classroom/release/$(A),_build/student/notebooks) $(LAB_FLAGS)
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis
