@@ -96,7 +96,7 @@ grade: $(STAMP)
 grade-export: $(STAMP)
 	$(BIN)/python scripts/classroom/grade.py --export-only $(if $(A),--assignment $(A))
 
-# The fixture class of the tests as a folder of submissions: make assignment A=demo fixture-class grade SUBMISSIONS=_build/fixture-class
+# The fixture class of the tests as submissions: make assignment fixture-class grade A=demo SUBMISSIONS=_build/fixture-class
 fixture-class: $(STAMP)
 	$(BIN)/python scripts/classroom/fixture_class.py _build/fixture-class
 
