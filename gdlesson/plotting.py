@@ -9,7 +9,9 @@ it, so plots compose::
 
 Axes are labelled in LaTeX (:math:`w_1`, :math:`w_2`, step :math:`t`) and the default colormaps
 (``viridis`` for maps, ``gray_r`` for digits) read well for colour-blind readers and in greyscale.
-Nothing here changes matplotlib's global settings or calls ``plt.show()``.
+Nothing here changes matplotlib's global settings or calls ``plt.show()``, except
+:func:`use_course_style`, which a notebook calls once, on purpose, so that its figures read on a light
+and on a dark page.
 """
 
 from __future__ import annotations
@@ -25,6 +27,54 @@ from matplotlib.ticker import LogLocator
 from ._validation import check_array, check_int, check_positive, check_real, fail
 
 W1_LABEL, W2_LABEL = r"$w_1$", r"$w_2$"
+
+# The grey of every text, tick and frame line outside the plot panel under the course style. #767676 is the
+# lightest grey with a contrast of at least 4.5:1 (WCAG AA for text) against white (4.54:1), and it reaches
+# 4.6:1 against black, so the same PNG reads on a light page and, on a black backdrop, on a dark one.
+INK = "#767676"
+
+COURSE_STYLE = {
+    # The figure around the Axes is transparent: titles, tick labels and colorbars sit on the page itself.
+    "figure.facecolor": "none",
+    "savefig.facecolor": "none",
+    # The plot panel stays white, so every data colour (black lines, the dark end of viridis) reads as drawn.
+    "axes.facecolor": "white",
+    "axes.edgecolor": INK,
+    "axes.labelcolor": INK,
+    "axes.titlecolor": INK,
+    "text.color": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    # A legend has a white box (inside the panel or not), so its text can be black.
+    "legend.facecolor": "white",
+    "legend.framealpha": 0.9,
+    "legend.labelcolor": "black",
+}
+
+
+def use_course_style():
+    """Draw every later figure so that it reads on a light page and on a dark one (the site has both).
+
+    Call it once, in a notebook's imports cell, after ``import gdlesson as gd``::
+
+        gd.plotting.use_course_style()
+
+    It updates matplotlib's global settings (``matplotlib.rcParams``) with ``COURSE_STYLE``:
+
+    * the figure background is transparent, so the page shows around the plot instead of a white card
+      that glares on a dark page;
+    * the plot panel (the Axes) stays white, so data colours read exactly as drawn;
+    * titles, labels, ticks and frames are the grey ``INK`` (#767676), whose contrast is at least 4.5:1
+      on white and on black; legends keep black text on their white box.
+
+    For one figure only, use ``with plt.rc_context(gd.plotting.COURSE_STYLE):`` instead. Sizes, fonts and
+    colormaps are left alone.
+
+    Returns
+    -------
+    None
+    """
+    matplotlib.rcParams.update(COURSE_STYLE)
 
 
 def contour(objective_or_func, xlim=(-10, 10), ylim=(-10, 10), *, ax=None, levels=30, log=False,
@@ -256,8 +306,10 @@ def digit_grid(images, labels=None, *, predictions=None, ncols=10, axes=None, cm
         ax.imshow(images[i], cmap=cmap, interpolation="nearest")
         if predictions is not None:
             wrong = predictions[i] != labels[i]
-            ax.set_title(f"{labels[i]}→{predictions[i]}", fontsize=9, color="#d55e00" if wrong else "black",
-                         fontweight="bold" if wrong else "normal")
+            # A right prediction keeps the style's title colour (black by default, grey under
+            # use_course_style, so it reads on a dark page too); a wrong one is bold orange.
+            emphasis = {"color": "#d55e00", "fontweight": "bold"} if wrong else {"fontweight": "normal"}
+            ax.set_title(f"{labels[i]}→{predictions[i]}", fontsize=9, **emphasis)
         elif labels is not None:
             ax.set_title(f"{labels[i]}", fontsize=9)
     return axes
@@ -319,6 +371,21 @@ _PLAYER_BUTTONS = {
     "fa-step-forward": "&#9654;|", "fa-fast-forward": "&#9654;&#9654;|", "fa-plus": "+",
 }
 
+# Buttons drawn in the colour of the surrounding text on a transparent ground, so the player reads on a
+# light page and on a dark one (site or JupyterLab theme) without knowing which; the slider gets a label.
+_PLAYER_STYLE = """<style>
+.animation .anim-buttons button {
+    color: inherit; background: transparent; border: 1px solid currentColor; border-radius: 4px;
+    height: 1.9em; cursor: pointer;
+}
+.animation .anim-buttons button:hover, .animation .anim-buttons button:focus-visible {
+    background: rgba(127, 127, 127, 0.25);
+}
+.animation .anim-slider-label { margin-right: 0.5em; }
+.animation input[type=range].anim-slider { vertical-align: middle; max-width: 80%; }
+</style>
+"""
+
 
 def animation_html(anim, alt, *, embed_limit_mb=1.0):
     """An animation as a self-contained HTML player that works offline, with alt text.
@@ -327,7 +394,8 @@ def animation_html(anim, alt, *, embed_limit_mb=1.0):
     player, so the animation plays on a static web page with no Python kernel. It also links an icon font
     from a content-delivery network for its buttons: read offline, the buttons are blank and the browser
     tries to reach the network. This function removes that link, writes the buttons as plain characters
-    and gives the frame image an alt text for screen readers.
+    drawn in the colour of the surrounding text (so the player reads on light and dark pages), labels the
+    frame slider, and gives the frame image an alt text for screen readers.
 
     Parameters
     ----------
@@ -358,7 +426,16 @@ def animation_html(anim, alt, *, embed_limit_mb=1.0):
     for icon, text in _PLAYER_BUTTONS.items():
         html = html.replace(f'<i class="fa {icon}"></i>', text)
     alt_attr = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-    return html.replace("<img id=", f'<img alt="{alt_attr}" id=', 1)
+    # matplotlib composites every frame onto white (its HTML writer declares no transparency), so the
+    # frames stay light cards in dark mode, as figures with an opaque background do.
+    html = html.replace("<img id=", f'<img alt="{alt_attr}" id=', 1)
+    # A visible label for the frame slider (screen readers announce "Frame", and axe's `label` rule holds).
+    start = html.find('<input id="_anim_slider')
+    if start < 0:
+        raise RuntimeError("animation_html: matplotlib's player has no frame slider; is matplotlib too new?")
+    slider_id = html[start:].split('"', 2)[1]
+    html = f'{html[:start]}<label for="{slider_id}" class="anim-slider-label">Frame</label>\n    {html[start:]}'
+    return _PLAYER_STYLE + html
 
 
 # ----------------------------------------------------------------------------------------------------

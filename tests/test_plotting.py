@@ -1,5 +1,7 @@
 """Tests for gdlesson.plotting: what each function draws, its labels, and its input checks."""
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")  # no window, before pyplot is used
@@ -389,3 +391,66 @@ def test_animation_html_rejects_bad_input():
     with pytest.raises(ValueError, match="`embed_limit_mb`"):
         plotting.animation_html(anim, alt="x", embed_limit_mb=0)
     assert "alt=" in plotting.animation_html(anim, alt="x")  # the same animation, valid input
+
+
+def test_animation_html_labels_the_frame_slider_and_follows_the_page_colours():
+    from matplotlib.animation import FuncAnimation
+
+    fig, ax = plt.subplots(figsize=(2, 2), dpi=30)
+    anim = FuncAnimation(fig, lambda t: (), frames=2)
+    html = plotting.animation_html(anim, alt="two frames")
+    (slider_id,) = re.findall(r'<input id="(_anim_slider[0-9a-f]+)"', html)
+    assert f'<label for="{slider_id}" class="anim-slider-label">Frame</label>' in html
+    assert html.index("anim-slider-label") < html.index('<input id="_anim_slider')
+    assert "color: inherit" in html and "background: transparent" in html  # buttons take the page's colours
+
+
+# ------------------------------------------------------------------------------------------- course style
+
+
+def wcag_contrast(c1, c2):
+    """WCAG 2.1 contrast ratio of two colours (relative luminance of the sRGB channels)."""
+
+    def luminance(color):
+        rgb = np.array(matplotlib.colors.to_rgb(color))
+        linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+        return float(linear @ [0.2126, 0.7152, 0.0722])
+
+    hi, lo = sorted([luminance(c1), luminance(c2)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_course_ink_reads_on_white_and_on_black():
+    assert wcag_contrast(plotting.INK, "white") >= 4.5
+    assert wcag_contrast(plotting.INK, "black") >= 4.5
+    # ... and it is the lightest such grey on white: one step lighter falls below 4.5:1
+    assert wcag_contrast("#777777", "white") < 4.5
+
+
+def test_use_course_style_sets_the_rcparams_and_draws_transparent_figures(tmp_path):
+    with matplotlib.rc_context():  # undo the global change after the test
+        plotting.use_course_style()
+        for key, value in plotting.COURSE_STYLE.items():
+            assert matplotlib.rcParams[key] == matplotlib.rcParams.validate[key](value), key
+        fig, ax = plt.subplots(figsize=(2, 2), dpi=50)
+        ax.plot([0, 1], [0, 1], label="line")
+        ax.legend(loc="lower right")
+        fig.savefig(tmp_path / "f.png")  # no bbox_inches: pixel = display coordinates
+        x, y = ax.transAxes.transform((0.25, 0.75))  # inside the panel, away from the line and legend
+        axes = plotting.digit_grid(np.zeros((2, 64)), [0, 1], predictions=[0, 7])
+    rgba = plt.imread(tmp_path / "f.png")
+    assert rgba.shape[2] == 4 and rgba[0, 0, 3] == 0  # the corner, outside the Axes, is transparent
+    panel = rgba[rgba.shape[0] - int(y), int(x)]
+    assert panel[3] == 1 and np.all(panel[:3] == 1)  # the plot panel is opaque white
+    same = matplotlib.colors.same_color
+    assert same(ax.xaxis.label.get_color(), plotting.INK) and same(ax.title.get_color(), plotting.INK)
+    assert same(ax.get_legend().get_texts()[0].get_color(), "black")
+    right, wrong = axes.flat[0].title, axes.flat[1].title
+    assert same(right.get_color(), plotting.INK) and same(wrong.get_color(), "#d55e00")
+    assert matplotlib.rcParams["figure.facecolor"] != "none"  # rc_context restored the defaults
+
+
+def test_digit_grid_titles_are_black_by_default():
+    axes = plotting.digit_grid(np.zeros((2, 64)), [0, 1], predictions=[0, 7])
+    assert matplotlib.colors.same_color(axes.flat[0].title.get_color(), "black")
+
