@@ -13,6 +13,8 @@ independent of the shuffles, and by the spread of its results over seeds.
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import numpy as np
 
 from ._checks_report import StudentError, call, failed, fmt, name_of, passed
@@ -155,13 +157,13 @@ def _run_student(student_fn, name, X, y, lr, k, epochs, seed):
 # =========================================================================================================
 
 # How a step scales the mean gradient of a batch of r rows (batch size k, n rows in all), by mistake.
-_SCALES = {
+_SCALES = MappingProxyType({
     "mean": lambda r, k, n: 1.0,
     "sum": lambda r, k, n: float(r),       # no division at all: missing 1/len(rows)
     "batch_size": lambda r, k, n: r / k,   # the sum divided by batch_size, also for the shorter last batch
     "n": lambda r, k, n: r / n,            # the sum divided by n, the number of samples
     "double": lambda r, k, n: 2.0,         # the gradient of the mean without its 1/2
-}
+})
 
 
 def _replay(objective, w, lr, batches, *, k, scale="mean", uphill=False):

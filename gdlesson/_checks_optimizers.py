@@ -2,7 +2,9 @@ r"""Checking an optimizer written by hand against :mod:`gdlesson.optimizers` (se
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 from types import MappingProxyType
 
 import numpy as np
@@ -107,7 +109,8 @@ def check_optimizer(optimizer, reference, *, n_steps=25, **hyperparams):
         params = {**defaults, **hyperparams}
         kwargs = {k: v for k, v in params.items() if k != "nesterov" or "nesterov" in hyperparams}
         try:
-            optimizer(**kwargs)
+            with contextlib.redirect_stdout(io.StringIO()), np.errstate(all="ignore"):
+                optimizer(**kwargs)
         except TypeError as err:
             args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
             return failed(f"could not build {optimizer.__name__}({args}): {err}. Give __init__ these "

@@ -8,8 +8,11 @@ Nothing here keeps state between calls.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import linecache
 import os
+import re
 import sysconfig
 import traceback
 
@@ -23,15 +26,20 @@ _NOT_STUDENT = tuple(os.path.abspath(p) + os.sep for p in {
 
 
 def passed(message):
-    """Print ``Check passed: <message>`` and return True."""
-    print(f"Check passed: {message}")
+    """Print ``Check passed: <message>`` (one line) and return True."""
+    print(f"Check passed: {_one_line(message)}")
     return True
 
 
 def failed(message):
-    """Print ``Check failed: <message>`` and return False."""
-    print(f"Check failed: {message}")
+    """Print ``Check failed: <message>`` (one line) and return False."""
+    print(f"Check failed: {_one_line(message)}")
     return False
+
+
+def _one_line(message):
+    """The message on one line: an error message from the student's code may hold line breaks."""
+    return re.sub(r"\s*\n\s*", " ", message)
 
 
 def name_of(fn, default):
@@ -63,14 +71,17 @@ class StudentError(Exception):
 
 
 def call(fn, *args, what="your code"):
-    """``fn(*args)``; an exception inside it becomes :class:`StudentError` with a readable reason.
+    """``fn(*args)``, quietly; an exception inside it becomes :class:`StudentError` with a readable reason.
 
     The reason names the error and the last line outside ``gdlesson`` that the traceback passes through,
     which is the student's line (a notebook cell has no useful file name, so only the line is shown).
-    KeyboardInterrupt and SystemExit are not caught.
+    KeyboardInterrupt and SystemExit are not caught. What the student's code prints (a loss per epoch)
+    and NumPy's floating-point warnings (overflow in a diverging run) are held back, so that the check's
+    verdict stays the one line it prints; the verdict itself reports NaN and inf.
     """
     try:
-        return fn(*args)
+        with contextlib.redirect_stdout(io.StringIO()), np.errstate(all="ignore"):
+            return fn(*args)
     except Exception as err:  # noqa: BLE001 - any error in the student's code is a verdict, not a crash
         raise StudentError(f"{what} raised {describe_error(err)}.") from err
 

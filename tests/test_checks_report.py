@@ -81,3 +81,46 @@ def test_docstring_examples_run_as_written(module):
             assert result.failed == 0, name
             attempted += result.attempted
     assert attempted > 0 or module is _checks_minibatch
+
+
+def test_a_verdict_is_one_line_even_when_the_error_message_is_not(capsys):
+    def grad(w):
+        raise ValueError("first line\n   second line")
+
+    assert gd.checks.check_gradient_function(grad, lambda w: 0.0, w_shape=(2,)) is False
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "ValueError: first line second line" in out
+
+
+def test_what_student_code_prints_is_held_back(capsys):
+    def chatty_loop(objective, w, lr, batch_size, epochs, seed):
+        rng = np.random.default_rng(seed)
+        for epoch in range(epochs):
+            order = rng.permutation(objective.n_samples)
+            for start in range(0, objective.n_samples, batch_size):
+                w = w - lr * objective.grad(w, rows=order[start:start + batch_size])
+            print(f"epoch {epoch}: loss {objective.value(w):.4f}")
+        return w
+
+    assert gd.checks.check_minibatch_loop(chatty_loop) is True
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.startswith("Check passed: chatty_loop matches gd.minimize")
+
+    class ChattyGD:
+        def __init__(self, lr):
+            print("built")
+            self.lr = lr
+
+        def step(self, w, g):
+            print("step")
+            return w - self.lr * g
+
+    assert gd.checks.check_optimizer(ChattyGD, reference="sgd") is True
+    assert capsys.readouterr().out.count("\n") == 1
+
+
+def test_module_tables_are_read_only():
+    from gdlesson import _checks_minibatch as mb
+
+    with pytest.raises(TypeError):
+        mb._SCALES["mean"] = mb._SCALES["sum"]
