@@ -8,12 +8,15 @@ Usage (from the repository root, with the project's .venv):
 It writes
 
 * ``_build/student/notebooks/0N_name.ipynb``: each chapter with every solution removed (the cells from
-  ``solution-start`` to ``solution-end``, inclusive) and, after each exercise that has code in its
-  solution, a "your code here" cell that raises ``NotImplementedError`` with a friendly message,
-  followed by the exercise's check cell (the solution cell tagged ``exercise-check``, which calls one of
-  :mod:`gdlesson.checks`). Exercise boxes become plain Markdown, which any Jupyter shows. Outputs of the
-  chapter's own cells are kept, so the notebooks read like the site. A copy of the ``gdlesson`` package
-  sits next to them, so they run from that folder.
+  ``solution-start`` to ``solution-end``, inclusive), written for Jupyter by ``scripts/classroom/student.py``
+  (the same code that builds assignments): the book's markup resolved (included code written out,
+  references as "Figure 3" and "Exercise 15", exercise boxes as headings "Exercise 15: Title", numbered as
+  on the site); after each exercise with code, an answer cell that contains only comments, so that the
+  notebook still runs to the end, and the exercise's self-check (the solution cell tagged
+  ``exercise-check``), guarded so that it says "not checked yet" while the answer is missing; a Markdown
+  answer cell for each exercise with a written part. Outputs of the chapter's own cells are kept, so the
+  notebooks read like the site. A copy of the ``gdlesson`` package sits next to them, so they run from
+  that folder.
 * ``_build/student/html/``: the site built from the same chapters with the solution cells removed and
   sphinx-exercise's ``hide_solutions: true``, which hides ``{solution}`` directives. That option alone is
   not enough for gated solutions: sphinx-exercise drops the ``solution-start`` node but keeps the cells up
@@ -41,24 +44,21 @@ import nbformat
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts" / "classroom"))
+import booksource  # noqa: E402
+import student  # noqa: E402
+
 BOOK = ROOT / "book"
 OUT = ROOT / "_build" / "student"
 STAGING = ROOT / "_build" / ".student-src"
 SITE_BUILD = ROOT / "_build" / ".student-build"
 STAMP = OUT / ".built"  # written last: its time tells the tests whether the edition is up to date
 INSTRUCTOR_PAGES = {"book/instructors"}  # left out of the student site
-CHECK_TAG = "exercise-check"
-BLANK_TAG = "exercise-blank"
+CHECK_TAG = booksource.CHECK_TAG
+BLANK_TAG = student.BLANK_TAG
+ANSWER_TAG = student.ANSWER_TAG
 
-_START = re.compile(r"^(`{3,}|:{3,})\{solution-start\}\s*(\S+)", re.M)
-_END = re.compile(r"^(`{3,}|:{3,})\{solution-end\}", re.M)
 _PLAIN_SOLUTION = re.compile(r"^(`{3,}|:{3,})\{solution\}", re.M)
-_EXERCISE = re.compile(
-    r"^(?P<fence>`{3,}|:{3,})\{exercise\}[ \t]*(?P<title>[^\n]*)\n"  # opening fence and title
-    r"(?P<options>(?:[ \t]*:[\w-]+:[^\n]*\n)*)"  # :label: and other options
-    r"(?P<body>.*?)\n(?P=fence)[ \t]*$",  # body up to the matching closing fence
-    re.M | re.S,
-)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -66,53 +66,10 @@ _EXERCISE = re.compile(
 # --------------------------------------------------------------------------------------------------------
 
 
-def solution_blocks(nb):
-    """The gated solutions of a notebook: a list of ``(label, first_cell, last_cell)``, both inclusive."""
-    blocks, open_block = [], None
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type != "markdown":
-            continue
-        start = _START.search(cell.source)
-        if start:
-            if open_block is not None:
-                raise ValueError(f"solution-start {start.group(2)} in cell {i} inside solution {open_block[0]}")
-            open_block = (start.group(2), i)
-        if _END.search(cell.source):
-            if open_block is None:
-                raise ValueError(f"solution-end in cell {i} without a solution-start")
-            blocks.append((open_block[0], open_block[1], i))
-            open_block = None
-    if open_block is not None:
-        raise ValueError(f"solution-start {open_block[0]} (cell {open_block[1]}) has no solution-end")
-    return blocks
+solution_blocks = booksource.solution_blocks
 
 
-def exercise_titles(nb):
-    """``{label: title}`` of every exercise in a notebook."""
-    titles = {}
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for m in _EXERCISE.finditer(cell.source):
-                label = re.search(r":label:\s*(\S+)", m.group("options"))
-                if label:
-                    titles[label.group(1)] = m.group("title").strip()
-    return titles
-
-
-def is_check(cell):
-    return cell.cell_type == "code" and CHECK_TAG in cell.metadata.get("tags", [])
-
-
-def _clean(cell):
-    """A copy of a code cell without outputs or execution count."""
-    cell = copy.deepcopy(cell)
-    cell.outputs, cell.execution_count = [], None
-    return cell
-
-
-# --------------------------------------------------------------------------------------------------------
-# The two student versions of a chapter
-# --------------------------------------------------------------------------------------------------------
+is_check = booksource.is_check
 
 
 def site_notebook(nb):
@@ -126,56 +83,9 @@ def site_notebook(nb):
     return out
 
 
-def blank_cell(title, has_check):
-    then = " Then run the next cell to check it." if has_check else ""
-    source = (f"# Exercise: {title}\n"
-              f"# Your code here: replace the `raise` line below with your answer.{then}\n"
-              f"raise NotImplementedError(\"Your turn! Write your answer to '{title}' in this cell, in place "
-              f"of this line.\")")
-    cell = nbformat.v4.new_code_cell(source)
-    cell.metadata["tags"] = [BLANK_TAG]
-    return cell
-
-
-def exercise_as_markdown(source):
-    """Turn ```` ```{exercise} Title ```` boxes into plain Markdown that every notebook viewer shows."""
-    def plain(m):
-        label = re.search(r":label:\s*(\S+)", m.group("options"))
-        tag = f" ({label.group(1)})" if label else ""
-        return f"**Exercise{tag}: {m.group('title').strip()}**\n\n{m.group('body').strip()}"
-    return _EXERCISE.sub(plain, source)
-
-
-def student_notebook(nb):
-    """The chapter for students: no solutions; a blank and the check after each exercise with code."""
-    titles = exercise_titles(nb)
-    blocks = {first: (label, last) for label, first, last in solution_blocks(nb)}
-    out = copy.deepcopy(nb)
-    out.cells = []
-    i = 0
-    while i < len(nb.cells):
-        cell = nb.cells[i]
-        if i in blocks:
-            label, last = blocks[i]
-            inside = nb.cells[i:last + 1]
-            checks = [_clean(c) for c in inside if is_check(c)]
-            if any(c.cell_type == "code" for c in inside):
-                out.cells.append(blank_cell(titles.get(label, label), bool(checks)))
-                out.cells.extend(checks)
-            i = last + 1
-            continue
-        if cell.cell_type == "markdown":
-            if _PLAIN_SOLUTION.search(cell.source):
-                i += 1
-                continue
-            cell = copy.deepcopy(cell)
-            cell.source = exercise_as_markdown(cell.source)
-        out.cells.append(cell)
-        i += 1
-    out.nbformat_minor = max(out.nbformat_minor, 5)
-    for k, cell in enumerate(out.cells):  # unique and the same on every run (new cells got random ids)
-        cell["id"] = f"cell-{k}"
-    return out
+def student_notebook(nb, index=None):
+    """The chapter for students (see the module docstring); ``index`` from :func:`booksource.book_index`."""
+    return student.student_notebook(nb, index or booksource.book_index())
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -194,8 +104,9 @@ def write_notebooks(out=OUT):
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     paths = []
+    index = booksource.book_index()
     for path in chapters():
-        nb = student_notebook(nbformat.read(path, as_version=4))
+        nb = student_notebook(nbformat.read(path, as_version=4), index)
         nbformat.validate(nb)
         nbformat.write(nb, folder / path.name)
         paths.append(folder / path.name)
@@ -266,10 +177,11 @@ def build_site(out=OUT):
 _README = """# Gradient Descent from Scratch: student edition
 
 * `html/index.html`: the course website, without solutions. Open it in a browser; it works offline.
-* `notebooks/`: one notebook per chapter, without solutions. Each exercise has a cell that says
-  "Your code here": replace its `raise NotImplementedError(...)` line with your answer and run it,
-  then run the cell after it, which checks your answer with `gdlesson.checks` and tells you what, if
-  anything, is wrong.
+* `notebooks/`: one notebook per chapter, without solutions. Each exercise with code has an answer cell
+  ("Your answer to Exercise N"): write your code there and run it, then run the self-check cell after it,
+  which checks your answer with `gdlesson.checks` and tells you what, if anything, is wrong. Exercises
+  with a written part have a Markdown cell for your answer. The notebooks run from top to bottom even
+  before you answer anything.
 
 Run the notebooks from the `notebooks/` folder (`jupyter lab` there): the `gdlesson` package next to them
 is the course's companion module. They need Python 3.11+, NumPy, matplotlib, scikit-learn, ipywidgets
