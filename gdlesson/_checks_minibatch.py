@@ -67,11 +67,20 @@ class _TrackedRows(np.ndarray):
             return out
         if rows.dtype.kind not in "iu" or rows.ndim != 1:
             return out
-        self._log.append(rows.copy())
+        if len(self._rows) == self._log.n:  # a selection from all the rows (X, or X[perm]): a batch or an order
+            self._log.append(rows.copy())   # (rows picked out of a batch, Xb[j], are not logged again)
         if isinstance(out, _TrackedRows):
             single = np.ndim(first) == 0 and not isinstance(first, slice)  # X[i]: one row, its entries
             out._rows = None if single else rows
         return out
+
+
+class _RowLog(list):
+    """The row selections of one run, in order; ``n`` is the number of rows of the data."""
+
+    def __init__(self, n):
+        super().__init__()
+        self.n = n
 
 
 class _StudentProblem:
@@ -122,7 +131,7 @@ class _Run:
 
 def _run_student(student_fn, name, X, y, lr, k, epochs, seed):
     """Run the loop on (X, y) from w = 0; NumPy's global generator is seeded with ``seed`` and restored."""
-    log = []
+    log = _RowLog(len(X))
     objective = _StudentProblem(X, y, log)
     w0 = np.zeros(objective.w_shape)
     w_in = w0.copy()
@@ -360,6 +369,10 @@ def _judge_unseen(student_fn, name, run, plain, n, k, epochs, lr, seed, expected
         for steps in range(1, 3 * epochs * per_epoch + 1):
             w = w - lr * same.grad(w)
             if _close(probe.w, w, rtol=1e-8):
+                if n % k and steps == epochs * (n // k):  # the short batch skipped, or an epoch missing?
+                    problem, _ = _identity_probe(student_fn, name, n, k, lr, seed)
+                    if problem == _DROP_LAST:
+                        return failed(f"{name}: {_DROP_LAST}")
                 return failed(f"{name}: it takes {steps} steps; {epochs} epochs of {n} rows in batches of "
                               f"{k} make {epochs} x {per_epoch} = {epochs * per_epoch}.")
         return failed(f"{name} returned w = {fmt(run.w, 8)}; gd.minimize with the same settings gives "
@@ -378,9 +391,24 @@ def _judge_unseen(student_fn, name, run, plain, n, k, epochs, lr, seed, expected
         return failed(f"{name} returns the same w = {fmt(run.w, 8)} for seeds {seed}, {seed + 1} and "
                       f"{seed + 2}: its batches do not depend on the seed. Draw each epoch's order with "
                       "rng.permutation(n) from rng = np.random.default_rng(seed).")
-    spread = np.array([_reference_loop(plain, w0, lr, k, epochs, s) for s in range(200)])
+    # How does it draw its batches? On X = I, y = 1 each row moves only its own coordinate, by lr / (the
+    # size of its batch), whatever the order: the result shows each row's batch sizes, epoch by epoch.
+    problem, usable = _identity_probe(student_fn, name, n, k, lr, seed)
+    if problem:
+        return failed(f"{name}: {problem}")
+    if usable:
+        r = n - k * (-(-n // k) - 1)  # the size of the last batch
+        batches = (f"in batches of {k} and a last one of {r}, reshuffled every epoch" if r < k else
+                   f"in batches of {k} (with n a multiple of batch_size the check cannot tell whether it "
+                   "reshuffles every epoch)")
+        return passed(f"{name} takes the right steps and draws its batches right, checked by their effect: "
+                      "on data where every batch has the same gradient it matches the reference exactly, and "
+                      f"on data where each row moves only its own coordinate every row is used once per "
+                      f"epoch, {batches}.")
+    # Its loop does not run on that problem (it assumes two features?): compare with the spread of results.
+    spread = np.array([_reference_loop(plain, w0, lr, k, epochs, s) for s in range(1000)])
     low, high = spread.min(axis=0), spread.max(axis=0)
-    margin = 0.05 * (high - low)
+    margin = 0.5 * (high - low)
     outside = [i for i, w in enumerate(ws) if np.any((w < low - margin) | (w > high + margin))]
     seen = ("" if saw_batches else " The check could not see which rows each batch used (the data were "
             "copied to plain arrays), so it cannot confirm that every epoch is a fresh permutation; index "
@@ -388,12 +416,67 @@ def _judge_unseen(student_fn, name, run, plain, n, k, epochs, lr, seed, expected
     if not outside:
         return passed(f"{name} takes the right steps (on data where every batch has the same gradient it "
                       "matches the reference exactly) and its results for three seeds lie within the "
-                      f"spread of gd.minimize's over 200 seeds.{seen}")
+                      f"spread of gd.minimize's over 1000 seeds.{seen}")
     return failed(f"{name} takes the right steps on data where every batch has the same gradient, but on "
                   f"the test problem, with seed={seeds[outside[0]]}, it returns w = {fmt(ws[outside[0]], 8)}, "
-                  "outside the range gd.minimize reaches "
-                  f"with any of 200 seeds ({fmt(low, 4)} to {fmt(high, 4)}): check how each batch's rows "
-                  f"are chosen.{seen}")
+                  f"far outside the range gd.minimize reaches with any of 1000 seeds ({fmt(low, 4)} to "
+                  f"{fmt(high, 4)}): check how each batch's rows are chosen.{seen}")
+
+
+def _identity_probe(student_fn, name, n, k, lr, seed):
+    """(what is wrong with how the loop draws its batches, or None; whether the probe could run).
+
+    On X = I (n features), y = 1, from w = 0, one epoch moves row i's coordinate to lr / (size of its
+    batch), so the sorted result must be lr / k for the rows of full batches and lr / r for the r rows of
+    the short last batch. A second epoch moves it to a + b (1 - a) with a, b those fractions; with fresh
+    shuffles some row is in a full batch once and in the short batch once.
+    """
+    X, y = np.eye(n), np.ones(n)
+    per_epoch = -(-n // k)
+    r = n - k * (per_epoch - 1)
+    full, short = lr / k, lr / r
+    one_epoch = np.sort(np.r_[np.full(n - r, full), np.full(r, short)])
+    short_rows = []
+    for s in (seed, seed + 1, seed + 2):
+        run = _run_student(student_fn, name, X, y, lr, k, 1, s)
+        if run.problem:
+            return None, False
+        w = run.w
+        if _close(np.sort(w), one_epoch, rtol=1e-8):
+            short_rows.append(frozenset(np.flatnonzero(np.isclose(w, short, rtol=1e-8))) if r < k else None)
+            continue
+        unused = np.isclose(w, 0.0, atol=1e-14)
+        if r < k and np.sum(unused) == r and _close(w[~unused], full, rtol=1e-8):
+            return _DROP_LAST, True
+        if unused.any():
+            return (f"after one epoch {int(np.sum(unused))} of the {n} rows were never used: "
+                    + _REPLACEMENT[_REPLACEMENT.index("you sampled"):]), True
+        return (f"after one epoch on data where each row moves only its own coordinate, the coordinates "
+                f"should be {full:g} (rows of full batches) and {short:g} (rows of the short last batch); "
+                f"got {fmt(np.sort(w), 4)}: some rows are used more than once or in batches of the wrong "
+                "size."), True
+    if r == k:
+        return None, True
+    if all(rows == frozenset(range(n - r, n)) for rows in short_rows):
+        return _NOT_SHUFFLED.format(order="0, 1, 2"), True
+    if len(set(short_rows)) == 1:
+        return (f"the same rows end up in the short last batch for seeds {seed}, {seed + 1} and {seed + 2}: its "
+                "batches do not depend on the seed. Draw each epoch's order with rng.permutation(n) from "
+                "rng = np.random.default_rng(seed)."), True
+    mixed = full + short * (1 - full)
+    allowed = np.array([full + full * (1 - full), short + short * (1 - short), mixed])
+    reshuffled = False
+    for s in (seed, seed + 1, seed + 2):
+        run = _run_student(student_fn, name, X, y, lr, k, 2, s)
+        if run.problem:
+            return run.problem, True
+        if not np.all(np.any(np.isclose(run.w[:, None], allowed[None, :], rtol=1e-8), axis=1)):
+            return ("with epochs=2 each row should be used once in each epoch, but after two epochs some "
+                    f"coordinates are {fmt(np.sort(run.w), 4)}; check the epoch loop."), True
+        reshuffled |= bool(np.any(np.isclose(run.w, mixed, rtol=1e-8)))
+    if not reshuffled:
+        return _SHUFFLED_ONCE, True
+    return None, True
 
 
 _IN_PLACE = ("{name} changed the w it was given, in place (w -= ... or w[...] = ... writes into the "

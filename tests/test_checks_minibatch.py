@@ -254,8 +254,9 @@ def test_own_gradient_loops_are_judged_by_their_effect(capsys, draw, plain):
     out = verdict(capsys, result)
     assert result is True, out
     assert "did not call objective.grad" not in out
-    if plain:  # the batches were invisible: the pass says what could not be checked
-        assert "takes the right steps" in out and "cannot confirm that every epoch is a fresh permutation" in out
+    if plain:  # the batches were invisible: checked on problems where the order does not matter
+        assert "takes the right steps and draws its batches right, checked by their effect" in out
+        assert "every row is used once per epoch, in batches of 4 and a last one of 2, reshuffled every epoch" in out
     else:
         assert "visits every row once per epoch, in a fresh random order, and steps correctly" in out
 
@@ -381,3 +382,87 @@ def test_minibatch_check_is_the_same_in_a_fresh_process(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Check failed: my_minibatch: each step uses the sum")
     assert "missing 1/len(rows)" in done.stdout and done.stdout.count("\n") == 1
+
+
+def test_own_gradient_loop_that_sums_row_by_row(capsys):
+    # the batch's gradient accumulated one row at a time, as a first course in Python would write it
+    def row_by_row(objective, w, lr, batch_size, epochs, seed, divide=True):
+        rng = np.random.default_rng(seed)
+        X, y = objective.X, objective.y
+        for _ in range(epochs):
+            order = rng.permutation(len(y))
+            for start in range(0, len(y), batch_size):
+                rows = order[start:start + batch_size]
+                g = np.zeros_like(w)
+                for xi, yi in zip(X[rows], y[rows]):
+                    g = g + xi * (xi @ w - yi)
+                w = w - lr * (g / len(rows) if divide else g)
+        return w
+
+    assert check_minibatch_loop(row_by_row) is True
+    assert "row_by_row matches gd.minimize" in verdict(capsys)
+    assert check_minibatch_loop(lambda *a: row_by_row(*a, divide=False)) is False
+    assert "missing 1/len(rows)" in verdict(capsys)
+
+
+def test_own_gradient_sgd_style_inner_loop_over_samples(capsys):
+    # batch of one row at a time with X[i]: each selection is one row of the data
+    def per_sample(objective, w, lr, batch_size, epochs, seed):
+        rng = np.random.default_rng(seed)
+        X, y = objective.X, objective.y
+        for _ in range(epochs):
+            for i in rng.permutation(len(y)):
+                w = w - lr * X[i] * (X[i] @ w - y[i])
+        return w
+
+    assert check_minibatch_loop(per_sample, batch_size=1) is True
+    assert "per_sample matches gd.minimize(..., batch_size=1" in verdict(capsys)
+
+
+def plain_loop(objective, w, lr, batch_size, epochs, seed, *, draw="fresh"):
+    """The data copied to plain arrays (rows invisible to the check), batches drawn as ``draw`` says."""
+    X, y = np.array(objective.X), np.array(objective.y)
+    n = len(y)
+    rng = np.random.default_rng(seed)
+    once = rng.permutation(n)
+    for _ in range(epochs):
+        order = once if draw == "once" else rng.permutation(n)
+        stop = n - n % batch_size if draw == "drop_last" else n
+        for start in range(0, stop, batch_size):
+            if draw == "replacement":
+                rows = rng.integers(0, n, size=batch_size)
+            else:
+                rows = order[start:start + batch_size]
+            w = w - lr * X[rows].T @ (X[rows] @ w - y[rows]) / len(rows)
+    return w
+
+
+@pytest.mark.parametrize("draw, phrase", [
+    ("replacement", "were never used: you sampled with replacement"),
+    ("once", "you shuffled once, before the epoch loop"),
+    ("drop_last", "the last, shorter batch is skipped"),
+])
+def test_invisible_batches_are_judged_on_a_problem_where_order_does_not_matter(capsys, draw, phrase):
+    assert check_minibatch_loop(lambda *a: plain_loop(*a, draw=draw)) is False
+    out = verdict(capsys)
+    assert phrase in out, out
+
+
+def test_a_loop_that_only_runs_on_two_features_is_judged_by_the_spread(capsys):
+    def two_features(objective, w, lr, batch_size, epochs, seed):
+        X, y = np.array(objective.X), np.array(objective.y)
+        assert w.shape == (2,) and X.shape[1] == 2  # written for this problem only
+        return plain_loop(objective, w, lr, batch_size, epochs, seed)
+
+    assert check_minibatch_loop(two_features) is True
+    out = verdict(capsys)
+    assert "lie within the spread of gd.minimize's over 1000 seeds" in out
+    assert "cannot confirm that every epoch is a fresh permutation" in out
+
+
+def test_invisible_loop_with_one_epoch_too_few(capsys):
+    def short(objective, w, lr, batch_size, epochs, seed):
+        return plain_loop(objective, w, lr, batch_size, epochs - 1, seed)
+
+    assert check_minibatch_loop(short) is False
+    assert "it takes 6 steps; 3 epochs of 10 rows in batches of 4 make 3 x 3 = 9" in verdict(capsys)
