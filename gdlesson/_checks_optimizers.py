@@ -10,7 +10,7 @@ from types import MappingProxyType
 import numpy as np
 
 from ._checks_report import StudentError, call, describe_error, failed, fmt, passed
-from ._validation import check_int, fail
+from ._validation import check_array, check_int, fail
 from .objectives import Quadratic
 from .optimizers import AdaGrad, Adam, GradientDescent, Momentum, RMSProp
 
@@ -30,12 +30,22 @@ _REFERENCES = MappingProxyType({
 })
 
 
-def _problem():
-    """The test problem and its start, built afresh at every call: f(w) = w'Aw/2 - b'w, A = diag(1, 4, 10)."""
-    return Quadratic(np.diag([1.0, 4.0, 10.0]), b=np.array([1.0, -2.0, 0.0])), np.array([-1.0, 1.0, 0.002])
+def _problem(w0=None):
+    """(gradient function, start), built afresh at every call.
+
+    By default f(w) = w'Aw/2 - b'w with A = diag(1, 4, 10), b = (1, -2, 0), from (-1, 1, 0.002). With a
+    start ``w0`` of any shape: f(w) = sum(c * w**2) / 2 - sum(b * w), the curvatures c spread evenly over
+    [1, 10] and b over [1, -2], entry by entry.
+    """
+    if w0 is None:
+        quadratic = Quadratic(np.diag([1.0, 4.0, 10.0]), b=np.array([1.0, -2.0, 0.0]))
+        return quadratic.grad, np.array([-1.0, 1.0, 0.002])
+    c = np.linspace(1.0, 10.0, w0.size).reshape(w0.shape)
+    b = np.linspace(1.0, -2.0, w0.size).reshape(w0.shape)
+    return (lambda w: c * w - b), w0.copy()
 
 
-def check_optimizer(optimizer, reference, *, n_steps=25, **hyperparams):
+def check_optimizer(optimizer, reference, *, n_steps=25, w0=None, **hyperparams):
     r"""Check an optimizer you wrote against the one in :mod:`gdlesson.optimizers`.
 
     Both run ``n_steps`` steps on a small quadratic, each from the same start with the gradient at its
@@ -67,7 +77,8 @@ def check_optimizer(optimizer, reference, *, n_steps=25, **hyperparams):
 
     **For graders.** The check keeps no state between calls and builds its test problem and references
     afresh each time; ``check_optimizer(ns["MyAdam"], reference="adam", n_steps=40, lr=0.05)`` in a
-    fresh process returns the same verdict as in the notebook.
+    fresh process returns the same verdict as in the notebook, and ``w0=np.ones((2, 3))`` checks it on a
+    matrix of parameters.
 
     Parameters
     ----------
@@ -80,6 +91,11 @@ def check_optimizer(optimizer, reference, *, n_steps=25, **hyperparams):
         The method your optimizer implements.
     n_steps : int, default 25
         Number of steps compared, >= 1.
+    w0 : array_like, optional
+        The start, of any shape (a matrix of weights, say). Default: the 3-vector (-1, 1, 0.002) of the
+        quadratic with curvatures 1, 4 and 10. With ``w0`` the problem is
+        :math:`\sum_i (c_i w_i^2/2 - b_i w_i)` with the :math:`c_i` spread evenly over [1, 10] and the
+        :math:`b_i` over [1, -2].
     **hyperparams
         Hyperparameters to use instead of the defaults (``lr``, ``beta``, ``beta1``, ``beta2``, ``eps``,
         ``nesterov``, as the reference takes them).
@@ -99,6 +115,10 @@ def check_optimizer(optimizer, reference, *, n_steps=25, **hyperparams):
     if reference not in _REFERENCES:
         fail(owner, "reference", f"one of {sorted(_REFERENCES)}", reference)
     n_steps = check_int(owner, "n_steps", n_steps, low=1)
+    if w0 is not None:
+        w0 = check_array(owner, "w0", w0)
+        if w0.size == 0:
+            fail(owner, "w0", "a non-empty array", "an empty array")
     ref_class, defaults = _REFERENCES[reference]
     for key in hyperparams:
         if key not in defaults and not (key == "nesterov" and reference == "momentum"):
@@ -140,12 +160,12 @@ def check_optimizer(optimizer, reference, *, n_steps=25, **hyperparams):
 
     reference_opt = ref_class(**params)
     ref_text = repr(reference_opt)
-    expected = _run_optimizer(reference_opt, n_steps).path
+    expected = _run_optimizer(reference_opt, n_steps, w0).path
     try:
         student = call(make_student, what=f"building {name}")
     except StudentError as err:
         return failed(err.reason)
-    run = _run_optimizer(student, n_steps, student=True)
+    run = _run_optimizer(student, n_steps, w0, student=True)
 
     if run.problem:
         return failed(f"{name}: {run.problem}")
@@ -158,7 +178,7 @@ def check_optimizer(optimizer, reference, *, n_steps=25, **hyperparams):
         return passed(f"{name} matches {ref_text} for {n_steps} steps.")
     for variant, make in _right_variants(reference, params):
         with np.errstate(all="ignore"):
-            path = _run_optimizer(make(), n_steps).path
+            path = _run_optimizer(make(), n_steps, w0).path
         if path.shape == run.path.shape and _first_difference(run.path, path, rtol=1e-9) is None:
             gap = float(np.max(np.abs(run.path - expected)))
             return passed(f"{name} matches {ref_text} for {n_steps} steps, {variant} (here the two forms "
@@ -169,7 +189,7 @@ def check_optimizer(optimizer, reference, *, n_steps=25, **hyperparams):
               f"{fmt(run.path[t], 8)} (largest difference {np.max(np.abs(run.path[t] - expected[t])):.2e}).")
     for mistake, make in _mistakes(reference, params):
         with np.errstate(all="ignore"):
-            path = _run_optimizer(make(), n_steps).path
+            path = _run_optimizer(make(), n_steps, w0).path
         if path.shape == run.path.shape and _first_difference(run.path, path, rtol=1e-6) is None:
             return failed(f"{name} vs {ref_text}: {detail} {mistake}")
     return failed(f"{name} vs {ref_text}: {detail} Compare your step with the rule in the reference's "
@@ -183,16 +203,16 @@ class _Run:
         self.path, self.mutated, self.problem = path, mutated, problem
 
 
-def _run_optimizer(opt, n_steps, student=False):
+def _run_optimizer(opt, n_steps, w0=None, student=False):
     """Run ``opt`` on the test problem; return its iterates w_0 ... w_n (rows) as a :class:`_Run`.
 
     With ``student=True`` an error raised by ``opt.step`` becomes the run's problem (a verdict).
     """
-    problem, w0 = _problem()
-    path, mutated = [w0], False
+    grad, start = _problem(w0)
+    path, mutated = [start], False
     for t in range(1, n_steps + 1):
         w = path[-1].copy()
-        g = problem.grad(w)
+        g = grad(w)
         if student:
             try:
                 new = call(opt.step, w, g.copy(), what=f"step {t}")

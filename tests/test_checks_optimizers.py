@@ -350,3 +350,25 @@ def test_optimizer_check_is_the_same_in_a_fresh_process(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout == ("Check passed: MyAdam matches Adam(lr=0.05, beta1=0.9, beta2=0.999, eps=1e-08) "
                            "for 40 steps.\n")
+
+
+def test_a_start_of_any_shape(capsys):
+    w0 = np.random.default_rng(4).normal(size=(2, 3))
+    assert check_optimizer(MyRMSProp, reference="rmsprop", w0=w0, n_steps=10) is True
+    assert verdict(capsys).startswith("Check passed: MyRMSProp matches RMSProp(")
+
+    class FlatState(MyRMSProp):  # works on a vector only
+        def step(self, w, g):
+            if self.E is None:
+                self.E = np.zeros(len(w))
+            self.E = self.beta * self.E + (1 - self.beta) * np.sum(g**2, axis=tuple(range(1, g.ndim)))
+            return w - self.lr * g / (np.sqrt(self.E) + self.eps)
+
+    assert check_optimizer(FlatState, reference="rmsprop") is True  # on the 3-vector it is right
+    verdict(capsys)
+    assert check_optimizer(FlatState, reference="rmsprop", w0=w0) is False
+    out = verdict(capsys)
+    assert "FlatState: step 1 raised ValueError: operands could not be broadcast together" in out
+    assert "return w - self.lr * g / (np.sqrt(self.E) + self.eps)" in out  # the line that failed
+    with pytest.raises(ValueError, match="check_optimizer: `w0` must be finite"):
+        check_optimizer(MyRMSProp, reference="rmsprop", w0=[np.nan, 1.0])
