@@ -3,7 +3,7 @@ r"""The descent loop: :func:`minimize` runs an optimizer on an objective and rec
 .. code-block:: python
 
     result = gd.minimize(gd.Quadratic(np.diag([1.0, 10.0])), w0=[1.0, 1.0],
-                         optimizer=gd.GradientDescent(lr=0.1), max_iter=200, tol=1e-12)
+                         optimizer=gd.GradientDescent(lr=0.1), max_iter=200, gtol=1e-6)
     result.w, result.path, result.losses, result.n_iter, result.converged, result.diverged
 
 The loop is the one every chapter writes by hand first (the ``gradient_descent`` of Stack Abuse's
