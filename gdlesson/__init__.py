@@ -9,9 +9,10 @@ NumPy (and matplotlib for plots) only, small enough to be read as part of the co
 * :mod:`gdlesson.gradcheck` -- checking a gradient by central differences
 * :mod:`gdlesson.data`, :mod:`gdlesson.metrics`, :mod:`gdlesson.plotting`
 * :mod:`gdlesson.checks` -- self-checks for the exercises
+* :mod:`gdlesson.explorables` -- interactive figures for the static site (no kernel)
 """
 
-from . import checks, data, metrics, plotting, schedules
+from . import checks, data, explorables, metrics, plotting, schedules
 from .descent import ConvergenceWarning, Result, minimize
 from .gradcheck import check_gradient, numerical_gradient
 from .objectives import (
@@ -47,6 +48,7 @@ __all__ = [
     "schedules",
     "checks",
     "data",
+    "explorables",
     "metrics",
     "plotting",
 ]

@@ -298,13 +298,18 @@ class Rosenbrock(Objective):
         self.b = check_real("Rosenbrock", "b", b, low=0.0, low_open=True, high_open=False)
         self.minimizer = np.array([self.a, self.a**2])
 
+    # Products, not ``**2``: NumPy computes a scalar's ``x**2`` with the C library's pow(), which may round
+    # differently on another machine (or in the browser port, gdlesson/js/port.js); ``x * x`` is rounded the
+    # same by every IEEE-754 machine.
     def _value(self, w, rows):
         x, y = w
-        return (self.a - x) ** 2 + self.b * (y - x**2) ** 2
+        u, r = self.a - x, y - x * x
+        return u * u + self.b * (r * r)
 
     def _grad(self, w, rows):
         x, y = w
-        return np.array([2 * (x - self.a) - 4 * self.b * x * (y - x**2), 2 * self.b * (y - x**2)])
+        r = y - x * x
+        return np.array([2 * (x - self.a) - 4 * self.b * x * r, 2 * self.b * r])
 
     def __repr__(self):
         return f"Rosenbrock(a={_short(self.a)}, b={_short(self.b)})"

@@ -1,0 +1,103 @@
+"""The explorables: their HTML, and the browser port of gd.minimize against gdlesson itself.
+
+The port (gdlesson/js/port.js) is run in headless Chromium on every combination of control values of each
+explorable (gdlesson.explorables.settings_grid) and each path is compared with gd.minimize's to 1e-12. The
+keyboard test of the explorables on the built pages is in tests/test_site_explorables.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import gdlesson as gd
+from gdlesson import explorables as ex
+
+REQUIRE = os.environ.get("GDLESSON_REQUIRE_BROWSER") == "1"
+ADAPTIVE = ("AdaGrad", "RMSProp", "Adam")
+PLAIN = ("gradient descent", "heavy ball", "Nesterov")
+
+
+def gdlesson_run(settings):
+    """gd.minimize for a data-settings dictionary, exactly as the contract states it."""
+    objective = dict(settings["objective"])
+    optimizer = dict(settings["optimizer"])
+    make_objective = getattr(gd, objective.pop("name"))
+    make_optimizer = getattr(gd, optimizer.pop("name"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # diverging runs warn; the path is what is compared
+        return gd.minimize(make_objective(**objective), np.array(settings["w0"], dtype=float),
+                           make_optimizer(**optimizer), max_iter=settings["steps"]).path
+
+
+def test_html_is_the_same_string_on_every_call_and_carries_the_contract():
+    first = ex.map_explorable("ch2-map")
+    assert first == ex.map_explorable("ch2-map")
+    assert 'data-explorable="ch2-map"' in first and "window.GDPort" in first and "<noscript>" in first
+    assert len(first.encode()) < 100_000  # far below the page budget of about 1 MB
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"id": ""}, "id"), ({"id": "a b"}, "id"), ({"id": "x", "methods": ("SGD",)}, "methods"),
+    ({"id": "x", "landscapes": ()}, "landscapes"), ({"id": "x", "kappa": 3}, "kappa"),
+    ({"id": "x", "lr": 99}, "lr"), ({"id": "x", "steps": 0}, "steps"),
+    ({"id": "x", "method": "Adam"}, "method"), ({"id": "x", "landscape": "moon"}, "landscape"),
+])
+def test_bad_arguments_name_the_parameter(kwargs, name):
+    with pytest.raises(ValueError, match=f"`{name}`"):
+        ex.map_explorable(**kwargs)
+
+
+def test_the_grid_covers_every_slider_value():
+    grid = list(ex.settings_grid(landscapes=("round bowl",), methods=("heavy ball",)))
+    assert {s["optimizer"]["beta"] for s in grid} == {0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99}
+    assert len({s["optimizer"]["lr"] for s in grid}) == ex.LR_POSITIONS
+    kappas = {s["objective"]["A"][1][1] for s in ex.settings_grid(landscapes=("stretched bowl",))}
+    assert kappas == set(ex.KAPPAS)
+
+
+@pytest.fixture(scope="module")
+def port_page(tmp_path_factory):
+    executable = os.environ.get("GDLESSON_CHROMIUM") or shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        executable = None
+    if not executable:
+        message = "the port test needs Chromium (sudo apt-get install -y chromium) and playwright"
+        if REQUIRE:
+            pytest.fail(message)
+        pytest.skip(message)
+    page_file = Path(tmp_path_factory.mktemp("explorable")) / "port.html"
+    page_file.write_text("<!doctype html><html><body>" + ex.map_explorable("port") + "</body></html>",
+                         encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        page.goto(page_file.as_uri())
+        yield page
+        browser.close()
+
+
+@pytest.mark.parametrize("methods", [PLAIN, ADAPTIVE], ids=["plain-and-momentum", "adaptive"])
+def test_the_browser_port_equals_gdlesson_on_every_control_value(port_page, methods):
+    grid = list(ex.settings_grid(methods=methods))
+    worst, checked = 0.0, 0
+    for start in range(0, len(grid), 250):
+        chunk = grid[start:start + 250]
+        paths = port_page.evaluate("(all) => all.map((s) => window.GDPort.minimize(s).path)", chunk)
+        for settings, js_path in zip(chunk, paths):
+            ours = gdlesson_run(settings)
+            js = np.array(js_path, dtype=float)
+            assert js.shape == ours.shape, (settings, js.shape, ours.shape)
+            scale = np.maximum(1.0, np.abs(ours))
+            worst = max(worst, float(np.max(np.abs(js - ours) / scale)))
+            checked += 1
+    assert checked == len(grid) > 1000
+    assert worst < 1e-12, f"largest relative difference {worst:.2e} over {checked} runs"
