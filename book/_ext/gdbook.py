@@ -17,7 +17,15 @@ It resolves cross-references to re-exported names (``gdlesson.minimize`` for
 ``gdlesson.descent.minimize``), so docstrings can use the names readers type.
 
 Animations are made offline and accessible where they are made, by ``gdlesson.plotting.animation_html``
-(no CDN icon font, alt text on the frame), so a reader running the notebook gets the same player.
+(no CDN icon font, alt text on the frame, a labelled slider), so a reader running the notebook gets the
+same player.
+
+Accessibility and dark mode (the theme offers a light and a dark mode, ``html[data-theme]``):
+``static/gdbook.css`` holds the few CSS fixes the site needs (contrast, figures and the animation player in
+dark mode; each rule says why), ``static/gdbook.js`` keeps wide outputs in opened solutions reachable by
+keyboard, and figures with a transparent background (drawn under ``gdlesson.plotting.use_course_style()``)
+get the classes ``dark-light gd-transparent``, so that the theme does not put them on its light plate and
+the CSS can give them a dark one.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ import shutil
 from importlib import metadata
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util.nodes import make_refnode
@@ -69,6 +78,37 @@ def copy_mathjax(app: Sphinx, exc: Exception | None) -> None:
             shutil.copy2(source, target)
 
 
+STATIC = Path(__file__).resolve().parent / "static"
+TRANSPARENT_CLASSES = ("dark-light", "gd-transparent")
+
+
+def add_static_path(app: Sphinx, config) -> None:
+    config.html_static_path.append(str(STATIC))
+
+
+def has_transparent_background(path: Path) -> bool:
+    """True for a PNG whose four corners are fully transparent (a figure with ``figure.facecolor: none``)."""
+    if path.suffix.lower() != ".png" or not path.is_file():
+        return False
+    import matplotlib.image  # the notebooks' own dependency; imported only when there is a PNG to read
+
+    pixels = matplotlib.image.imread(path)
+    if pixels.ndim != 3 or pixels.shape[2] != 4:
+        return False
+    corners = pixels[[0, 0, -1, -1], [0, -1, 0, -1], 3]
+    return bool((corners == 0).all())
+
+
+def mark_transparent_figures(app: Sphinx, doctree, docname: str) -> None:
+    """Give transparent PNG figures the classes ``dark-light gd-transparent`` (see static/gdbook.css)."""
+    for image in doctree.findall(nodes.image):
+        uri = image.get("candidates", {}).get("image/png") or image.get("uri", "")
+        if "://" in uri or uri.startswith("data:"):
+            continue
+        if has_transparent_background(Path(app.srcdir) / uri):
+            image["classes"].extend(c for c in TRANSPARENT_CLASSES if c not in image["classes"])
+
+
 def resolve_reexports(app: Sphinx, env, node, contnode):
     """Resolve ``gdlesson.Quadratic`` (the re-exported name) to ``gdlesson.objectives.Quadratic``.
 
@@ -97,5 +137,9 @@ def resolve_reexports(app: Sphinx, env, node, contnode):
 def setup(app: Sphinx) -> dict:
     mathjax_source()  # fail early, at start-up, when the package is missing
     app.connect("build-finished", copy_mathjax)
+    app.connect("config-inited", add_static_path)
+    app.add_css_file("gdbook.css")
+    app.add_js_file("gdbook.js")
+    app.connect("doctree-resolved", mark_transparent_figures)
     app.connect("missing-reference", resolve_reexports)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
