@@ -89,4 +89,4 @@ def test_each_student_gets_feedback_with_the_diagnosis(graded):
                 assert row["message"][:60].replace("|", "\\|") in text
     # nbgrader's HTML feedback, with the graded cells' verdicts, for a student whose notebooks ran
     html = (work / "grades" / "feedback" / "s03-several" / "03_linear_regression.html").read_text(encoding="utf-8")
-    assert "penalises the intercept" in html
+    assert "penalises the bias row" in html

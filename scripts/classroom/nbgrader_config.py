@@ -30,3 +30,5 @@ c.Autograde.autograde_preprocessors = [DeadlineExecute, IgnorePattern, ClearMeta
                                        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 c.DeadlineExecute.notebook_timeout = int(os.environ.get("GDLESSON_GRADE_TIMEOUT", "300"))
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
+# Kernels keep their history in memory and log only errors (not one warning per kernel about TCP transport).
+c.DeadlineExecute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
