@@ -53,6 +53,8 @@ def expected_table(names):
         written = names["written-ex-ch1-steps"]
         if "01_theory" in entry.get("not_a_notebook", []):
             table[(student, written)] = (0, "not a notebook")
+        elif "ex-ch1-steps" in (entry.get("written") or {}):
+            table[(student, written)] = ("", "to be graded by hand")
         else:
             table[(student, written)] = (0, "no written answer")
     return table
@@ -67,7 +69,8 @@ def test_grade_table_is_exactly_the_expected_one(graded):
     wrong = []
     for key, (points, phrase) in sorted(expected.items()):
         row = got[key]
-        if float(row["points"]) != points or phrase not in row["message"] or row["assignment"] != "demo":
+        got_points = float(row["points"]) if row["points"] != "" else ""
+        if got_points != points or phrase not in row["message"] or row["assignment"] != "demo":
             wrong.append((key, points, phrase, row["points"], row["message"]))
     assert wrong == []
 
@@ -90,3 +93,33 @@ def test_each_student_gets_feedback_with_the_diagnosis(graded):
     # nbgrader's HTML feedback, with the graded cells' verdicts, for a student whose notebooks ran
     html = (work / "grades" / "feedback" / "s03-several" / "03_linear_regression.html").read_text(encoding="utf-8")
     assert "penalises the bias row" in html
+
+
+# Last: it changes the gradebook and rewrites the table and the feedback.
+def test_a_written_answer_graded_by_hand_reaches_the_table(graded):
+    """Score the one written answer as formgrader does (nbgrader's Gradebook), then export again."""
+    rows, names, work = graded
+    sys.path.insert(0, str(SCRIPTS))
+    os.environ["GDLESSON_COURSE_DIR"] = str(work / "course")
+    try:
+        import course
+        from nbgrader.api import Gradebook
+        config = course.nbgrader_config(work / "course")
+        with Gradebook(config.CourseDirectory.db_url, config.CourseDirectory.course_id) as gb:
+            grade = gb.find_grade("written-ex-ch1-steps", "01_theory", "demo", "s01-reference")
+            grade.manual_score = 1
+            comment = gb.find_comment("written-ex-ch1-steps", "01_theory", "demo", "s01-reference")
+            comment.manual_comment = "Right, and the reason for (a) is the one that matters."
+            gb.db.commit()
+    finally:
+        del os.environ["GDLESSON_COURSE_DIR"]
+    env = {**os.environ, "GDLESSON_COURSE_DIR": str(work / "course")}
+    subprocess.run([sys.executable, str(SCRIPTS / "grade.py"), "--export-only", "--assignment", "demo", "--out",
+                    str(work / "grades")], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    again = list(csv.DictReader(open(work / "grades" / "grades.csv", encoding="utf-8")))
+    row = next(r for r in again if r["student"] == "s01-reference" and r["exercise"] == names["written-ex-ch1-steps"])
+    assert row["points"] == "1" and "the reason for (a)" in row["message"]
+    assert [r for r in again if r is not row and r["student"] != "s01-reference"] == \
+        [r for r in rows if r["student"] != "s01-reference"]
+    summary = (work / "grades" / "feedback" / "s01-reference.md").read_text(encoding="utf-8")
+    assert "Points: 12 of 12" in summary

@@ -2,7 +2,7 @@
 
 Usage: ``python scripts/classroom/fixture_class.py [OUT]`` (default ``_build/fixture-class``), after
 ``make assignment A=demo``. Each student's notebooks are the released ones with the answer cells filled in
-from the YAML file, as a student would hand them in (outputs cleared, to keep the folder small). Used by
+(and written answers) from the YAML file, as a student would hand them in (outputs cleared, to keep the folder small). Used by
 ``make fixture-class`` and tests/test_grading_class.py.
 """
 
@@ -37,6 +37,7 @@ def write_class(out=OUT, path=CLASS, course_dir=course.COURSE):
         folder = out / student
         folder.mkdir(parents=True)
         answers = dict(entry.get("answers") or {})
+        written = dict(entry.get("written") or {})
         used = set()
         for path in sorted(release.glob("*.ipynb")):
             if path.stem in entry.get("missing", []):
@@ -53,6 +54,9 @@ def write_class(out=OUT, path=CLASS, course_dir=course.COURSE):
                 if grade_id.startswith("answer-") and label in answers:
                     cell.source = cell.source.replace("# YOUR CODE HERE", answers[label].rstrip())
                     used.add(label)
+                written_label = grade_id.removeprefix("written-")
+                if grade_id.startswith("written-") and written_label in written:
+                    cell.source = cell.source.replace("YOUR ANSWER HERE", written[written_label].rstrip())
             nbformat.write(nb, folder / path.name)
         unused = set(answers) - used - {label for label in answers if entry.get("missing") or
                                          entry.get("not_a_notebook")}
