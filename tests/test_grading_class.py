@@ -4,7 +4,7 @@ From the book as it is now: build assignment `demo` (scripts/classroom/assignmen
 class of tests/fixtures/class/class.yml as submissions (12 students: correct answers in other styles, the
 named mistakes, a blank, a crash, an endless loop, a tampered checker, a missing notebook, a file that is
 not a notebook), grade it with `grade.py` in a course folder of its own, and compare the grade table with
-the one the YAML file expects: every row, exactly, and a phrase of each message. Takes about three minutes
+the one the YAML file expects: every row, exactly, and a phrase of each message. Takes about two and a half minutes
 on two cores (each notebook runs in its own kernel; the endless loop runs into the time limit).
 """
 

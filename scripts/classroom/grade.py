@@ -118,6 +118,7 @@ def grade_student(job):
     """Autograde one student's notebooks, one after another (runs in a worker process)."""
     student, assignment, notebooks, course_dir, timeout = job
     os.environ["GDLESSON_GRADE_TIMEOUT"] = str(timeout)
+    _quiet_sqlalchemy()
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import capture_log
@@ -159,6 +160,13 @@ def _feedback(student, assignment, course_dir):
     app = GenerateFeedback(coursedir=CourseDirectory(config=config), config=config)
     app.force = True
     capture_log(app)
+
+
+def _quiet_sqlalchemy():
+    """nbgrader 0.9 triggers SQLAlchemy's autoflush warnings on every new submission; they are harmless."""
+    import warnings
+    from sqlalchemy.exc import SAWarning
+    warnings.filterwarnings("ignore", category=SAWarning)
 
 
 def run_autograde(students, assignment, course_dir, timeout, jobs):
@@ -213,7 +221,7 @@ def write_feedback(grades_csv, assignment, course_dir, out):
             lines.append(f"| {r['exercise']} | {points} | {message} |")
         html = course_dir / "feedback" / student / assignment
         if html.is_dir():
-            shutil.copytree(html, out / student)
+            shutil.copytree(html, out / student, ignore=shutil.ignore_patterns("gdlesson", "*.py"))
             lines += ["", f"Your notebooks as graded, with every output: `{student}/` (HTML, one per notebook)."]
         (out / f"{student}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -228,6 +236,7 @@ def main(argv=None):
     parser.add_argument("--export-only", action="store_true",
                         help="only re-export grades.csv and feedback (after grading written answers by hand)")
     args = parser.parse_args(argv)
+    _quiet_sqlalchemy()
     course_dir = course.COURSE
     assignment = args.assignment or last_assignment(course_dir)
     if not assignment:
