@@ -178,7 +178,8 @@ MEASURE_FIGURES = """
   return {
     src: img.getAttribute("src"), natural: img.naturalWidth, shown: img.width,
     figure: fig ? (fig.id || "") : "", number: number ? number.textContent.trim() : "",
-    animation: !!img.closest(".animation"),
+    animation: !!img.closest(".animation"), classes: img.className,
+    background: getComputedStyle(img).backgroundColor, filter: getComputedStyle(img).filter,
   };
 })
 """
@@ -260,6 +261,19 @@ def axe_source() -> str:
     return Path(AXE_FILE_PATH).read_text(encoding="utf-8")
 
 
+def png_is_transparent(page_file: Path, src: str) -> bool:
+    """True when the PNG's four corners are fully transparent (a figure drawn under use_course_style)."""
+    from PIL import Image
+
+    if src.startswith("data:") or not (page_file.parent / src).is_file():
+        return False
+    with Image.open(page_file.parent / src) as image:
+        if image.mode != "RGBA":
+            return False
+        w, h = image.size
+        return all(image.getpixel(xy)[3] == 0 for xy in [(0, 0), (w - 1, 0), (0, h - 1), (w - 1, h - 1)])
+
+
 def png_dpi(page_file: Path, src: str) -> float | None:
     """The dpi a PNG records (matplotlib writes its savefig dpi into the pHYs chunk), or None."""
     from PIL import Image  # installed with matplotlib
@@ -324,6 +338,7 @@ def visit(browser):
             page.evaluate("document.documentElement.dataset.theme = 'dark'")
             report["theme"]["dark"] = page.evaluate(background)
             report["axe"]["dark"] = page.evaluate(RUN_AXE, {**args, "colourOnly": True})
+            report["figures_dark"] = page.evaluate(MEASURE_FIGURES)
         finally:
             context.close()
         for figure in report["figures"]:
@@ -419,6 +434,23 @@ def test_figure_text_is_not_shrunk_below_9px(visit, page_path):
         f"{page_path}: figures whose 10-pt text is shown below {MIN_TEXT_PX:g} px at {VIEWPORT['width']} px "
         "wide; make the figure narrower (figsize) or its fonts larger:\n  " + "\n  ".join(small)
     )
+
+
+@pytest.mark.parametrize("page_path", toc_pages())
+def test_transparent_figures_sit_on_a_dark_backdrop_in_dark_mode(visit, page_path):
+    """Figures drawn under use_course_style are marked by book/_ext/gdbook.py and styled by gdbook.css."""
+    page_file = SITE / page_path
+    problems = []
+    for light, dark in zip(visit(page_path)["figures"], visit(page_path)["figures_dark"]):
+        transparent = png_is_transparent(page_file, light["src"])
+        marked = "gd-transparent" in light["classes"].split()
+        if transparent != marked:
+            problems.append(f"{light['number'] or light['src']}: transparent PNG {transparent}, marked {marked}")
+        elif marked and not (light["background"] == "rgba(0, 0, 0, 0)" and dark["background"] == "rgb(0, 0, 0)"
+                             and dark["filter"] == "none"):
+            problems.append(f"{light['number']}: backdrop {light['background']} (light), {dark['background']} "
+                            f"with filter {dark['filter']} (dark)")
+    assert problems == [], f"{page_path}:\n  " + "\n  ".join(problems)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
