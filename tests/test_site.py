@@ -462,7 +462,7 @@ def test_theme_follows_the_reader_s_dark_setting(browser, scheme):
     context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme)
     try:
         page = context.new_page()
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://") else route.abort())
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
         page.goto(page_file.as_uri(), wait_until="load")
         assert page.evaluate("document.documentElement.dataset.theme") == scheme
     finally:
