@@ -226,3 +226,20 @@ def test_hidden_tests_pass_the_book_solutions(index, capsys):
                 assert "Passed" in capsys.readouterr().out
                 checked.append(ex.label)
     assert sorted(checked) == sorted(set(hidden_tests.TESTS) - {"project-adam"})
+
+
+def test_a_notebook_that_could_not_be_graded_gets_a_reason():
+    import grade
+    assert "time limit of 30 s" in grade._failure_reason("NotebookTimeout: the notebook did not finish within "
+                                                         "its time limit of 30 s (cell 3 ...)", 30)
+    assert "did not stop" in grade._failure_reason("nbclient.exceptions.CellTimeoutError: A cell timed out", 30)
+    assert grade._failure_reason("nbclient.exceptions.DeadKernelError: Kernel died", 30).startswith("crashed")
+    assert grade._failure_reason("[ERROR] something else\nValueError: odd", 30).endswith("ValueError: odd")
+
+
+def test_a_file_that_is_not_a_notebook_is_named(tmp_path):
+    import grade
+    path = tmp_path / "01_theory.ipynb"
+    path.write_text("not json", encoding="utf-8")
+    nb, reason = grade.read_notebook(path)
+    assert nb is None and reason.startswith("not a notebook: 01_theory.ipynb")

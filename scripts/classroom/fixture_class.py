@@ -38,6 +38,7 @@ def write_class(out=OUT, path=CLASS, course_dir=course.COURSE):
         folder.mkdir(parents=True)
         answers = dict(entry.get("answers") or {})
         written = dict(entry.get("written") or {})
+        graded = dict(entry.get("graded_cells") or {})  # a student who rewrites the locked graded cells
         used = set()
         for path in sorted(release.glob("*.ipynb")):
             if path.stem in entry.get("missing", []):
@@ -54,6 +55,8 @@ def write_class(out=OUT, path=CLASS, course_dir=course.COURSE):
                 if grade_id.startswith("answer-") and label in answers:
                     cell.source = cell.source.replace("# YOUR CODE HERE", answers[label].rstrip())
                     used.add(label)
+                if grade_id.startswith("test-") and grade_id.removeprefix("test-") in graded:
+                    cell.source = graded[grade_id.removeprefix("test-")]
                 written_label = grade_id.removeprefix("written-")
                 if grade_id.startswith("written-") and written_label in written:
                     cell.source = cell.source.replace("YOUR ANSWER HERE", written[written_label].rstrip())

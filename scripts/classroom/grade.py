@@ -106,6 +106,9 @@ def _failure_reason(log, timeout):
     if "NotebookTimeout" in log:
         match = re.search(r"NotebookTimeout: ([^\n]+)", log)
         return match.group(1) if match else f"the notebook did not finish within {timeout} s"
+    if "CellTimeoutError" in log or "Timeout waiting for execute reply" in log:
+        return (f"the notebook did not finish within its time limit of {timeout} s, and its kernel did not stop "
+                "when interrupted")
     if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log:
         return "crashed: the kernel died while running the notebook (os._exit, a segfault or out of memory)"
     if "UnresponsiveKernelError" in log or "unresponsive" in log:
