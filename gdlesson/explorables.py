@@ -97,7 +97,7 @@ def map_explorable(id, *, landscapes=("round bowl", "stretched bowl", "Rosenbroc
     id : str
         A name unique on its page (letters, digits and ``-``); the root element's ``data-explorable``.
     landscapes, methods : sequence of str
-        Keys of :data:`LANDSCAPES` and :data:`METHODS`, in the order of the menus.
+        Keys of ``LANDSCAPES`` and ``METHODS``, in the order of the menus.
     landscape, method : str, optional
         The initial choice (default: the first of each).
     kappa : int
