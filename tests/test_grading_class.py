@@ -23,7 +23,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts" / "classroom"
 CLASS = ROOT / "tests" / "fixtures" / "class" / "class.yml"
-TIMEOUT = 45  # seconds per notebook; a chapter takes 4-15 s on a loaded 2-core machine
+TIMEOUT = 30  # seconds per notebook; a chapter takes 4-10 s on a loaded 2-core machine
 
 
 @pytest.fixture(scope="module")

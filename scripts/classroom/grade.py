@@ -187,6 +187,22 @@ def run_autograde(students, assignment, course_dir, timeout, jobs):
         return dict(pool.imap_unordered(grade_student, work))
 
 
+def hand_graded(students, assignment, course_dir):
+    """The students with at least one score given by hand (formgrader) in the gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+    config = course.nbgrader_config(course_dir)
+    found = []
+    with Gradebook(config.CourseDirectory.db_url, config.CourseDirectory.course_id) as gb:
+        for student in students:
+            try:
+                submission = gb.find_submission(assignment, student)
+            except MissingEntry:
+                continue
+            if any(g.manual_score is not None for nb in submission.notebooks for g in nb.grades):
+                found.append(student)
+    return found
+
+
 def generate_feedback(students, assignment, course_dir):
     for student in students:
         _feedback(student, assignment, course_dir)
@@ -276,7 +292,8 @@ def main(argv=None):
         state_path.write_text(json.dumps({"assignment": assignment, "students": students}), encoding="utf-8")
     else:
         students = json.loads(state_path.read_text(encoding="utf-8"))["students"]
-        generate_feedback(students, assignment, course_dir)  # now with the scores given by hand
+        # nbgrader's HTML feedback again for those with scores given by hand (the others did not change)
+        generate_feedback(hand_graded(students, assignment, course_dir), assignment, course_dir)
 
     grades_csv = args.out / "grades.csv"
     export(students, assignment, course_dir, reasons_path, grades_csv)
