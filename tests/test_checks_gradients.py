@@ -8,15 +8,8 @@ import numpy as np
 import pytest
 
 import gdlesson as gd
+from checks_helpers import verdict
 from gdlesson.checks import Reference, check_gradient_function, ridge_reference
-
-
-def verdict(capsys, result=None):
-    """The checker's printed line, after asserting that it printed exactly one line (and returned a bool)."""
-    assert result is None or isinstance(result, bool)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out
-    return out
 
 
 # =========================================================================================================

@@ -8,16 +8,9 @@ import numpy as np
 import pytest
 
 import gdlesson as gd
+from checks_helpers import verdict
 from gdlesson._checks_minibatch import _minibatch_problem, _reference_loop
 from gdlesson.checks import check_minibatch_loop
-
-
-def verdict(capsys, result=None):
-    """The checker's printed line, after asserting that it printed exactly one line (and returned a bool)."""
-    assert result is None or isinstance(result, bool)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out
-    return out
 
 
 # =========================================================================================================
