@@ -291,6 +291,15 @@ def png_dpi(page_file: Path, src: str) -> float | None:
     return float(dpi[0]) if dpi else None
 
 
+# Every code cell (solutions opened) whose code is wider than its box: the longest line and the two widths.
+CODE_THAT_SCROLLS = """
+() => Array.from(document.querySelectorAll("div.cell_input pre"))
+  .filter((pre) => pre.scrollWidth > pre.clientWidth + 1)
+  .map((pre) => [pre.scrollWidth, pre.clientWidth,
+                 pre.textContent.split("\\n").reduce((a, b) => (b.length > a.length ? b : a), "")])
+"""
+
+
 @pytest.fixture(scope="module")
 def visit(browser):
     """Open each page once (light mode, 1280 px wide) and record everything the tests below check."""
@@ -327,6 +336,7 @@ def visit(browser):
             page.evaluate(OPEN_SOLUTIONS)
             page.wait_for_timeout(500)  # book/_ext/static/gdbook.js updates tab stops 350 ms after a toggle
             report["figures"] = page.evaluate(MEASURE_FIGURES)
+            report["code_scroll"] = page.evaluate(CODE_THAT_SCROLLS)
             page.evaluate(axe)
             args = {"tags": AXE_TAGS, "colourRules": COLOUR_RULES}
             background = "getComputedStyle(document.body).backgroundColor"
@@ -434,6 +444,13 @@ def test_figure_text_is_not_shrunk_below_9px(visit, page_path):
         f"{page_path}: figures whose 10-pt text is shown below {MIN_TEXT_PX:g} px at {VIEWPORT['width']} px "
         "wide; make the figure narrower (figsize) or its fonts larger:\n  " + "\n  ".join(small)
     )
+
+
+@pytest.mark.parametrize("page_path", toc_pages())
+def test_code_cells_fit_the_reading_column(visit, page_path):
+    """No code cell needs a horizontal scroll bar at 1280 px (code lines stay within 88 characters)."""
+    wide = visit(page_path)["code_scroll"]
+    assert wide == [], f"{page_path}: code cells wider than the column ([scroll, box, longest line]): {wide}"
 
 
 @pytest.mark.parametrize("page_path", toc_pages())
