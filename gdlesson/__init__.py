@@ -9,10 +9,11 @@ NumPy (and matplotlib for plots) only, small enough to be read as part of the co
 * :mod:`gdlesson.gradcheck` -- checking a gradient by central differences
 * :mod:`gdlesson.data`, :mod:`gdlesson.metrics`, :mod:`gdlesson.plotting`
 * :mod:`gdlesson.checks` -- self-checks for the exercises
-* :mod:`gdlesson.explorables` -- interactive figures for the static site (no kernel)
+* :mod:`gdlesson.explorables` -- interactive figures for the static site (no kernel): the contour map;
+  :mod:`gdlesson.explorable_sgd` (chapter 3) and :mod:`gdlesson.explorable_rates` (chapter 4)
 """
 
-from . import checks, data, explorables, metrics, plotting, schedules
+from . import checks, data, explorable_rates, explorable_sgd, explorables, metrics, plotting, schedules
 from .descent import ConvergenceWarning, Result, minimize
 from .gradcheck import check_gradient, numerical_gradient
 from .objectives import (
@@ -49,6 +50,8 @@ __all__ = [
     "checks",
     "data",
     "explorables",
+    "explorable_sgd",
+    "explorable_rates",
     "metrics",
     "plotting",
 ]
