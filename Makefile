@@ -46,7 +46,8 @@ book: $(STAMP)
 # Unit tests and the repo checks on committed notebooks, then strict nbval on every chapter.
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests --ignore=tests/test_site.py --ignore=tests/test_student_edition.py \
-	  --ignore=tests/test_grading_class.py --ignore=tests/test_site_explorables.py
+	  --ignore=tests/test_grading_class.py --ignore=tests/test_site_explorables.py \
+  --ignore=tests/test_site_checks.py
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL_FLAGS) book
@@ -59,7 +60,7 @@ portable: $(STAMP)
 
 # The browser test of the built site (GDLESSON_REQUIRE_BROWSER=1 makes a missing Chromium a failure).
 site-test: $(STAMP)
-	$(BIN)/python -m pytest tests/test_site.py tests/test_site_explorables.py
+	$(BIN)/python -m pytest tests/test_site.py tests/test_site_explorables.py tests/test_site_checks.py
 
 # The student edition (solutions removed) and the test that nothing of the solutions leaks into it.
 student: $(STAMP)

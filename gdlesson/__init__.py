@@ -9,11 +9,13 @@ NumPy (and matplotlib for plots) only, small enough to be read as part of the co
 * :mod:`gdlesson.gradcheck` -- checking a gradient by central differences
 * :mod:`gdlesson.data`, :mod:`gdlesson.metrics`, :mod:`gdlesson.plotting`
 * :mod:`gdlesson.checks` -- self-checks for the exercises
+* :mod:`gdlesson.concept_checks` -- :func:`~gdlesson.concept_checks.concept_check`, questions with feedback on the page
 * :mod:`gdlesson.explorables` -- interactive figures for the static site (no kernel): the contour map;
   :mod:`gdlesson.explorable_sgd` (chapter 3) and :mod:`gdlesson.explorable_rates` (chapter 4)
 """
 
-from . import checks, data, explorable_rates, explorable_sgd, explorables, metrics, plotting, schedules
+from . import checks, concept_checks, data, explorable_rates, explorable_sgd, explorables, metrics, plotting, schedules
+from .concept_checks import concept_check
 from .descent import ConvergenceWarning, Result, minimize
 from .gradcheck import check_gradient, numerical_gradient
 from .objectives import (
@@ -45,6 +47,7 @@ __all__ = [
     "Result",
     "ConvergenceWarning",
     "check_gradient",
+    "concept_check",
     "numerical_gradient",
     "schedules",
     "checks",
