@@ -70,12 +70,19 @@ MAX_STEPS = 300
 _CSS = """
 .gd-explorable { border: 1px solid rgba(128, 128, 128, 0.5); border-radius: 6px; padding: 0.75rem;
   margin: 1rem 0; color: inherit; font-size: 0.95rem; }
-.gd-explorable .gd-controls { display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr));
-  gap: 0.4rem 1.2rem; margin-bottom: 0.6rem; }
+.gd-explorable .gd-controls { display: grid; gap: 0.4rem 1.2rem; margin-bottom: 0.6rem;
+  grid-template-columns: repeat(auto-fill, minmax(min(28rem, 100%), 1fr)); }
 .gd-explorable .gd-control { display: grid; grid-template-columns: 9.5rem 1fr 3.5rem; align-items: center;
   gap: 0.4rem; }
 .gd-explorable .gd-control[hidden] { display: none; }
 .gd-explorable select, .gd-explorable input { min-width: 0; color: inherit; background: transparent; }
+.gd-explorable .gd-control > select { grid-column: 2 / -1; width: 100%; }
+.gd-explorable .gd-control > select ~ output { display: none; }
+@media (max-width: 36rem) {  /* phones: each label above its control, so menus keep their full width */
+  .gd-explorable .gd-control { grid-template-columns: 1fr 3.5rem; }
+  .gd-explorable .gd-control > label { grid-column: 1 / -1; }
+  .gd-explorable .gd-control > select { grid-column: 1 / -1; }
+}
 .gd-explorable select option { color: #222; background: #fff; }
 .gd-explorable .gd-figures { display: flex; flex-wrap: wrap; gap: 0.75rem; }
 .gd-explorable canvas { width: 100%; max-width: 360px; height: auto; }
