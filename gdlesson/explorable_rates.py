@@ -133,7 +133,7 @@ def measured_rate(losses, steps=STEPS, f_star=0.0):
     Parameters
     ----------
     losses : array_like
-        :attr:`gdlesson.Result.losses` of a run of ``steps`` steps (``steps + 1`` values from ``f_0``).
+        The losses of a run of ``steps`` steps (``gd.minimize(...).losses``: ``steps + 1`` values from ``f_0``).
     steps : int
         The number of steps the run was asked for, >= 3.
     f_star : float
