@@ -1,7 +1,8 @@
 """The explorables: their HTML, and the browser port of gd.minimize against gdlesson itself.
 
 The port (gdlesson/js/port.js) is run in headless Chromium on every combination of control values of each
-explorable (gdlesson.explorables.settings_grid) and each path is compared with gd.minimize's to 1e-12. The
+explorable (gdlesson.explorables.settings_grid, gdlesson.explorable_sgd.settings_grid) and each path is
+compared with gd.minimize's to 1e-12; for the mini-batch explorable, every step within the epochs too. The
 keyboard test of the explorables on the built pages is in tests/test_site_explorables.py.
 """
 
@@ -17,6 +18,7 @@ import numpy as np
 import pytest
 
 import gdlesson as gd
+from gdlesson import explorable_sgd as es
 from gdlesson import explorables as ex
 
 REQUIRE = os.environ.get("GDLESSON_REQUIRE_BROWSER") == "1"
@@ -75,8 +77,8 @@ def port_page(tmp_path_factory):
             pytest.fail(message)
         pytest.skip(message)
     page_file = Path(tmp_path_factory.mktemp("explorable")) / "port.html"
-    page_file.write_text("<!doctype html><html><body>" + ex.map_explorable("port") + "</body></html>",
-                         encoding="utf-8")
+    page_file.write_text("<!doctype html><html><body>" + ex.map_explorable("port") + es.sgd_explorable("sgd")
+                         + "</body></html>", encoding="utf-8")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page()
@@ -101,3 +103,82 @@ def test_the_browser_port_equals_gdlesson_on_every_control_value(port_page, meth
             checked += 1
     assert checked == len(grid) > 1000
     assert worst < 1e-12, f"largest relative difference {worst:.2e} over {checked} runs"
+
+
+class StepRecorder:
+    """An optimizer that records every iterate the one it wraps returns (gd.minimize keeps one per epoch)."""
+
+    def __init__(self, optimizer):
+        self.optimizer, self.steps = optimizer, []
+
+    def reset(self):
+        self.optimizer.reset()
+        self.steps = []
+
+    def step(self, w, g):
+        w = self.optimizer.step(w, g)
+        self.steps.append(w)
+        return w
+
+
+def sgd_run(settings, optimizer_class=gd.GradientDescent):
+    """gd.minimize for a mini-batch data-settings dictionary, exactly as the contract states it."""
+    objective = dict(settings["objective"])
+    cost = getattr(gd, objective.pop("name"))(**objective)
+    lr = settings["optimizer"]["lr"]
+    if isinstance(lr, dict):
+        lr = dict(lr)
+        lr = getattr(gd.schedules, lr.pop("schedule"))(**lr)
+    optimizer = optimizer_class(lr=lr)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # diverging runs warn; the path is what is compared
+        run = gd.minimize(cost, np.array(settings["w0"], dtype=float), optimizer,
+                          batch_size=settings["batch_size"], epochs=settings["epochs"], seed=settings["seed"])
+    return run, optimizer
+
+
+def recorded_run(settings):
+    """The path of sgd_run and w0 with every step of the epochs in that path."""
+    run, recorder = sgd_run(settings, lambda lr: StepRecorder(gd.GradientDescent(lr=lr)))
+    steps_per_epoch = -(-len(settings["objective"]["y"]) // settings["batch_size"])
+    steps = np.array([settings["w0"]] + recorder.steps)[:1 + run.n_iter * steps_per_epoch]
+    return run.path, steps
+
+
+def test_recording_the_steps_changes_nothing():
+    for settings in es.settings_grid(epochs=3):
+        if settings["seed"] == 1 and settings["optimizer"]["lr"] in (0.02, 1.0):
+            path, steps = recorded_run(settings)
+            np.testing.assert_array_equal(path, sgd_run(settings)[0].path)  # same arithmetic, same machine
+            every = -(-100 // settings["batch_size"])
+            np.testing.assert_array_equal(steps[::every], path)
+
+
+def relative_gap(js, ours):
+    return float(np.max(np.abs(js - ours) / np.maximum(1.0, np.abs(ours))))
+
+
+def test_the_browser_port_equals_gdlesson_on_every_control_value_of_the_minibatch_explorable(port_page):
+    grid = list(es.settings_grid())
+    port_page.evaluate("(orders) => { window.testOrders = orders; }",
+                       {str(seed): es.shuffles(seed) for seed in es.SEEDS})
+    worst = {"path": 0.0, "steps": 0.0}
+    checked = diverged = 0
+    for start in range(0, len(grid), 40):
+        chunk = grid[start:start + 40]
+        runs = json.loads(port_page.evaluate(
+            "(all) => JSON.stringify(all.map((s) => {"
+            " const r = window.GDPort.minimize(s, window.testOrders[s.seed]);"
+            " return [r.path, r.steps, r.diverged]; }))", chunk))
+        for settings, (js_path, js_steps, js_diverged) in zip(chunk, runs):
+            path, steps = recorded_run(settings)
+            js_path, js_steps = np.array(js_path, dtype=float), np.array(js_steps, dtype=float)
+            where = (settings["optimizer"], settings["batch_size"], settings["seed"])
+            assert js_path.shape == path.shape and js_steps.shape == steps.shape, where
+            worst["path"] = max(worst["path"], relative_gap(js_path, path))
+            worst["steps"] = max(worst["steps"], relative_gap(js_steps, steps))
+            checked += 1
+            diverged += js_diverged
+    assert checked == len(grid) == 800
+    assert 0 < diverged < checked  # the grid reaches the divergent rates, and most runs converge
+    assert worst["path"] < 1e-12 and worst["steps"] < 1e-12, f"largest relative differences {worst}"

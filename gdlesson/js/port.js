@@ -1,8 +1,9 @@
-/* gdlesson in the browser: the 2-D objectives, the optimizers and the full-batch loop of gd.minimize.
+/* gdlesson in the browser: the 2-D objectives, the optimizers, two schedules and the loops of gd.minimize.
  *
- * A line-by-line port of gdlesson/objectives.py (Quadratic, Rosenbrock), gdlesson/optimizers.py and the
- * full-batch loop of gdlesson/descent.py, in the same order of operations, so that a path computed here
- * equals gd.minimize's to rounding (tests/test_explorables.py checks 1e-12 over every control value).
+ * A line-by-line port of gdlesson/objectives.py (Quadratic, Rosenbrock, LeastSquares with two parameters),
+ * gdlesson/optimizers.py, gdlesson/schedules.py (constant, inverse_time) and the full-batch and mini-batch
+ * loops of gdlesson/descent.py, in the same order of operations, so that a path computed here equals
+ * gd.minimize's to rounding (tests/test_explorables.py checks 1e-12 over every control value).
  * Vectors are plain two-element arrays [w1, w2].
  */
 window.GDPort = window.GDPort || (function () {
@@ -38,9 +39,67 @@ window.GDPort = window.GDPort || (function () {
     };
   }
 
+  /* LeastSquares(X, y) with two columns: J(w) = |Xw - y|^2 / (2m), its gradient X^T (Xw - y) / m over
+   * all rows or over a batch of rows (then m = len(rows)), summed in the order of the rows as NumPy's
+   * X[rows].T @ r does. X is [[x_i1, x_i2], ...], y is [y_i, ...]. */
+  function LeastSquares(kw) {
+    const X = kw.X, y = kw.y, m = y.length;
+    function value(w) {          // r = X @ w - y;  np.vdot(r, r) / (2 * len(r))
+      let sum = 0;
+      for (let i = 0; i < m; i++) {
+        const r = (X[i][0] * w[0] + X[i][1] * w[1]) - y[i];
+        sum += r * r;
+      }
+      return sum / (2 * m);
+    }
+    function batchGrad(w, rows) {  // r = X[rows] @ w - y[rows];  X[rows].T @ r / len(r)
+      let g0 = 0, g1 = 0;
+      for (const i of rows) {
+        const r = (X[i][0] * w[0] + X[i][1] * w[1]) - y[i];
+        g0 += X[i][0] * r;
+        g1 += X[i][1] * r;
+      }
+      return [g0 / rows.length, g1 / rows.length];
+    }
+    const all = Array.from({ length: m }, (_, i) => i);
+    // the minimizer, from the normal equations (X^T X) w = X^T y: for drawing only, never for the path
+    let a = 0, b = 0, d = 0, u = 0, v = 0;
+    for (let i = 0; i < m; i++) {
+      a += X[i][0] * X[i][0]; b += X[i][0] * X[i][1]; d += X[i][1] * X[i][1];
+      u += X[i][0] * y[i]; v += X[i][1] * y[i];
+    }
+    const det = a * d - b * b, wStar = [(d * u - b * v) / det, (a * v - b * u) / det];
+    return {
+      valueAndGrad: (w) => [value(w), batchGrad(w, all)],
+      value,
+      batchGrad,
+      nSamples: m,
+      minimizer: wStar,
+      minValue: value(wStar),
+    };
+  }
+
+  // ----- schedules: rate(t) of the 0-based step count t, as gdlesson/schedules.py computes it -----
+  const schedules = {
+    constant: (kw) => () => kw.lr,
+    inverse_time: (kw) => {        // t0 / (t + t1)
+      const t0 = kw.t0 === undefined ? 5.0 : kw.t0, t1 = kw.t1 === undefined ? 50.0 : kw.t1;
+      return (t) => t0 / (t + t1);
+    },
+  };
+
   // ----- optimizers: step(w, g) -> new w; state kept in the closure, as gdlesson keeps it on self -----
-  function GradientDescent(kw) {
-    return { step: (w, g) => [w[0] - kw.lr * g[0], w[1] - kw.lr * g[1]] };
+  function GradientDescent(kw) {   // lr: a number, or {schedule: <name in schedules>, ...its kwargs}
+    if (typeof kw.lr === "number") return { step: (w, g) => [w[0] - kw.lr * g[0], w[1] - kw.lr * g[1]] };
+    const rate = schedules[kw.lr.schedule](kwargs(kw.lr, "schedule"));
+    let t = 0;                     // Optimizer.t: the schedule sees the 0-based count of the step
+    return {
+      step(w, g) {
+        const lr = rate(t);
+        t += 1;
+        return [w[0] - lr * g[0], w[1] - lr * g[1]];
+      },
+    };
   }
 
   function Momentum(kw) {          // v = beta v + g;  w - lr v  (nesterov: w - lr (g + beta v))
@@ -93,19 +152,21 @@ window.GDPort = window.GDPort || (function () {
     };
   }
 
-  const objectives = { Quadratic, Rosenbrock };
+  const objectives = { Quadratic, Rosenbrock, LeastSquares };
   const optimizers = { GradientDescent, Momentum, AdaGrad, RMSProp, Adam };
 
-  function kwargs(spec) {
+  function kwargs(spec, key = "name") {
     const kw = Object.assign({}, spec);
-    delete kw.name;
+    delete kw[key];
     return kw;
   }
 
   /* gd.minimize(objective, w0, optimizer, max_iter=steps).path and .losses, for settings of the form
    * {objective: {name, ...kw}, optimizer: {name, ...kw}, w0: [w1, w2], steps: n}. Like minimize, the run
-   * stops before a non-finite iterate or a loss above f0 + 1e10 max(|f0|, 1), keeping the rows before. */
-  function minimize(settings) {
+   * stops before a non-finite iterate or a loss above f0 + 1e10 max(|f0|, 1), keeping the rows before.
+   * With settings.batch_size, the mini-batch loop instead (see miniBatch). */
+  function minimize(settings, orders) {
+    if (settings.batch_size !== undefined && settings.batch_size !== null) return miniBatch(settings, orders);
     const objective = objectives[settings.objective.name](kwargs(settings.objective));
     const optimizer = optimizers[settings.optimizer.name](kwargs(settings.optimizer));
     let w = settings.w0.slice();
@@ -124,5 +185,37 @@ window.GDPort = window.GDPort || (function () {
     return { path, losses, diverged, objective };
   }
 
-  return { objectives, optimizers, minimize, BLOWUP_FACTOR };
+  /* gd.minimize(objective, w0, optimizer, batch_size=k, epochs=e, seed=s), for settings with batch_size,
+   * epochs (and seed, which the port cannot use): _mini_batch of descent.py. NumPy's random permutations
+   * cannot be redrawn here, so orders[j] is the row order of epoch j + 1, the j-th
+   * np.random.default_rng(seed).permutation(n), computed by gdlesson and embedded in the page.
+   * Returns path and losses (one row per epoch, as minimize records them) and steps: w0 and the iterate
+   * after every step of the epochs in path. */
+  function miniBatch(settings, orders) {
+    const objective = objectives[settings.objective.name](kwargs(settings.objective));
+    const optimizer = optimizers[settings.optimizer.name](kwargs(settings.optimizer));
+    const n = objective.nSamples, k = settings.batch_size;
+    let w = settings.w0.slice();
+    let f = objective.value(w);
+    const limit = f + BLOWUP_FACTOR * Math.max(Math.abs(f), 1.0);
+    const path = [w], losses = [f], steps = [w];
+    let diverged = false;
+    for (let epoch = 1; epoch <= settings.epochs && !diverged; epoch++) {
+      const order = orders[epoch - 1], inEpoch = [];
+      for (let start = 0; start < n; start += k) {
+        w = optimizer.step(w, objective.batchGrad(w, order.slice(start, start + k)));  // last may be short
+        if (!Number.isFinite(w[0]) || !Number.isFinite(w[1])) { diverged = true; break; }
+        inEpoch.push(w);
+      }
+      if (diverged) break;
+      f = objective.value(w);      // the full objective at the epoch's w
+      if (!(f > -Infinity && f <= limit)) { diverged = true; break; }
+      path.push(w);
+      losses.push(f);
+      for (const step of inEpoch) steps.push(step);
+    }
+    return { path, losses, steps, diverged, objective };
+  }
+
+  return { objectives, optimizers, schedules, minimize, BLOWUP_FACTOR };
 })();
