@@ -22,8 +22,8 @@ import gdlesson as gd
 from gdlesson import explorable_rates as er
 
 REQUIRE = os.environ.get("GDLESSON_REQUIRE_BROWSER") == "1"
-# Theory's optimum sits on a double root: the error is (a + b t) r^t, and the window from step 80 to 160
-# reads r (160/80)^(1/80), 0.87 % above r (see measured_rate). The measured rate must be within 1.5 % of r.
+# Theory's optimum sits on a double root: the error is (a + b t) r^t, and the fit from step 80 to 160 reads
+# about 0.85 % above r (see measured_rate). The measured rate must be within 1.5 % above r.
 OPTIMUM_TOLERANCE = 0.015
 
 
@@ -126,10 +126,10 @@ def test_the_stability_limit_is_where_the_spectral_radius_reaches_one(method, be
 def test_measured_rate_reads_a_geometric_decay_and_ignores_its_oscillation():
     k = np.arange(er.STEPS + 1)
     assert er.measured_rate(0.7 ** (2 * k)) == pytest.approx(0.7, rel=1e-12)
-    # a loss oscillating through almost zero, with a period of 21 steps: the envelope moves from peak to
-    # peak, so it reads the decay to within a period over the 80-step window
+    # a loss oscillating through almost zero, with a period of 21 steps: the envelope runs from peak to
+    # peak and the fit averages its stairs
     wobbly = 0.9 ** (2 * k) * (1 + 0.99 * np.cos(0.3 * k))
-    assert er.measured_rate(wobbly) == pytest.approx(0.9, rel=0.01)
+    assert er.measured_rate(wobbly) == pytest.approx(0.9, rel=0.005)
     assert er.measured_rate(1.01 ** k) == 1.0  # growing: no convergence
     assert not er.converges(er.measured_rate(1.01 ** k)) and er.converges(er.measured_rate(0.7 ** k))
     assert er.measured_rate(np.ones(10)) is None and not er.converges(None)  # stopped early: blew up
@@ -145,14 +145,14 @@ def test_the_rate_measured_at_theorys_optimum_is_theorys_rate(kappa, method):
 
 
 @pytest.mark.parametrize("kappa", er.KAPPAS)
-def test_every_converging_cell_measures_its_spectral_radius_to_2_percent(kappa):
-    # every third column and row; transients and oscillation cost at most 2 % (1.3 % seen)
+def test_every_converging_cell_measures_its_spectral_radius_to_3_percent(kappa):
+    # every third column and row; transients and oscillation cost at most 3 % (2.7 % seen on the full grid)
     checked = 0
     for lr in er.learning_rates(kappa)[::3]:
         for beta in er.BETAS[::3]:
             measured = er.measured_rate(run(kappa, lr, beta).losses)
             if er.converges(measured):
-                assert measured == pytest.approx(spectral_radius(kappa, lr, beta, False), rel=0.02)
+                assert measured == pytest.approx(spectral_radius(kappa, lr, beta, False), rel=0.03)
                 checked += 1
     assert checked > 100
 

@@ -52,17 +52,21 @@ window.GDRateMap = window.GDRateMap || (function () {
 
   function fmt(x) { return String(Number(x.toPrecision(3))); }
 
-  /* gdlesson.explorable_rates.measured_rate: (E_2m / E_m)^(1/(2m)), m = steps/3, E_k = max_{j>=k} q_j with
-   * q_j = (f_j - f*) / (f_0 - f*); null when the run blew up (fewer than steps + 1 losses). */
+  /* gdlesson.explorable_rates.measured_rate: r = exp(s/2), s the least-squares slope of ln E_k against k over
+   * m <= k <= 2m (m = steps/3), E_k = max_{j>=k} q_j the envelope of q_j = (f_j - f*) / (f_0 - f*); null when
+   * the run blew up (fewer than steps + 1 losses). */
   function measuredRate(losses, steps, fStar) {
     if (losses.length < steps + 1) return null;
-    const m = Math.floor(steps / 3), f0 = losses[0] - fStar;
-    let env = -Infinity, env2m = 0;
+    const m = Math.floor(steps / 3), f0 = losses[0] - fStar, env = new Float64Array(m + 1);
+    let e = -Infinity;
     for (let k = losses.length - 1; k >= m; k--) {
-      env = Math.max(env, (losses[k] - fStar) / f0);
-      if (k === 2 * m) env2m = env;
+      e = Math.max(e, (losses[k] - fStar) / f0);
+      if (k <= 2 * m) env[k - m] = e;
     }
-    return env === 0 ? 0 : Math.pow(env2m / env, 1 / (2 * m));
+    if (env[m] === 0) return 0;
+    let num = 0, den = 0;
+    for (let i = 0; i <= m; i++) { const c = i - m / 2; num += c * Math.log(env[i]); den += c * c; }
+    return Math.exp(num / den / 2);
   }
 
   function star(ctx, x, y, r) {
@@ -113,9 +117,9 @@ window.GDRateMap = window.GDRateMap || (function () {
     const pathCv = el("canvas", { class: "gd-path", role: "img", width: 300, height: 300 }, side);
     const lossCv = el("canvas", { class: "gd-loss", role: "img", width: 300, height: 220 }, side);
     root.appendChild(legend(root));
-    el("p", { class: "gd-readout", text: "Colour: the rate r measured for each cell, the factor by which the "
-      + `error shrinks per step between steps ${cfg.steps / 3} and ${2 * cfg.steps / 3} of a ${cfg.steps}-step `
-      + "run from w₀ = (" + cfg.w0.join(", ") + "); smaller is faster." }, root);
+    el("p", { class: "gd-readout", text: "Colour: the rate r measured in each cell, the factor by which the "
+      + `error shrinks per step, fitted between steps ${cfg.steps / 3} and ${2 * cfg.steps / 3} (shaded; the `
+      + `dashed line) of a ${cfg.steps}-step run from w₀ = (${cfg.w0.join(", ")}); smaller is faster.` }, root);
     const readout = el("output", { class: "gd-readout", "aria-live": "polite" }, root);
 
     const c = {};
@@ -292,11 +296,12 @@ window.GDRateMap = window.GDRateMap || (function () {
       ctx.save(); ctx.beginPath(); ctx.rect(pad.l, pad.t, W - pad.l - pad.r, H - pad.t - pad.b); ctx.clip();
       ctx.beginPath(); q.forEach((v, k) => (k ? ctx.lineTo(X(k), Y(v)) : ctx.moveTo(X(k), Y(v))));
       ctx.strokeStyle = "#0072B2"; ctx.lineWidth = 2; ctx.stroke();
-      if (rate !== null && rate < cfg.noConvergence && rate > 0) {   // the measured rate: E_m r^(2(t - m))
-        let env = -Infinity;
-        for (let k = q.length - 1; k >= m; k--) env = Math.max(env, q[k]);
-        const slope = 2 * Math.log10(rate);
-        ctx.beginPath(); ctx.moveTo(X(m), Y(env)); ctx.lineTo(X(2 * m), Y(env + slope * m));
+      if (rate !== null && rate < cfg.noConvergence && rate > 0) {   // the fitted line, slope 2 log10(r)
+        const env = [];
+        let e = -Infinity;
+        for (let k = q.length - 1; k >= m; k--) { e = Math.max(e, q[k]); if (k <= 2 * m) env.push(e); }
+        const mid = env.reduce((a, b) => a + b, 0) / env.length, slope = 2 * Math.log10(rate);
+        ctx.beginPath(); ctx.moveTo(X(m), Y(mid - slope * m / 2)); ctx.lineTo(X(2 * m), Y(mid + slope * m / 2));
         ctx.setLineDash([6, 3]); ctx.strokeStyle = "#D55E00"; ctx.lineWidth = 2; ctx.stroke();
       }
       ctx.restore();
