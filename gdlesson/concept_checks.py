@@ -33,7 +33,7 @@ _CSS = """
 .gd-check { border: 1px solid rgba(128, 128, 128, 0.5); border-left-width: 4px; border-radius: 6px;
   padding: 0.6rem 0.9rem; margin: 1rem 0; color: inherit; }
 .gd-check fieldset { border: 0; margin: 0; padding: 0; min-width: 0; }
-.gd-check legend { padding: 0; margin-bottom: 0.4rem; font-weight: 600; }
+.gd-check legend { padding: 0; margin-bottom: 0.4rem; font-size: 1rem; font-weight: 600; line-height: 1.5; }
 .gd-check .gd-check-kind { display: block; font-size: 0.85em; font-weight: 400; opacity: 0.9; }
 .gd-check .gd-check-option { display: flex; gap: 0.5rem; align-items: baseline; margin: 0.2rem 0; }
 .gd-check .gd-check-option input { flex: none; }
