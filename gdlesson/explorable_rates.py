@@ -85,7 +85,8 @@ def theory_optimum(kappa, method="heavy ball"):
     The rate is the factor by which the error :math:`\lVert w_t - w^\star\rVert` shrinks per step in the
     long run (the spectral radius of the iteration); no other ``(lr, beta)`` has a smaller one over all
     curvatures in :math:`[\mu, L]`, and for heavy ball none has a smaller one on the two curvatures
-    :math:`\mu` and :math:`L` alone (for Nesterov this tuning's rate is the same there).
+    :math:`\mu` and :math:`L` alone. Rates measured over a finite run differ a little: for Nesterov, some
+    cells of the map read up to 1 % faster than this rate over 240 steps.
 
     Returns
     -------

@@ -145,14 +145,16 @@ def test_the_rate_measured_at_theorys_optimum_is_theorys_rate(kappa, method):
 
 
 @pytest.mark.parametrize("kappa", er.KAPPAS)
-def test_every_converging_cell_measures_its_spectral_radius_to_3_percent(kappa):
+@pytest.mark.parametrize("method", er.METHODS)
+def test_every_converging_cell_measures_its_spectral_radius_to_3_percent(kappa, method):
     # every third column and row; transients and oscillation cost at most 3 % (2.7 % seen on the full grid)
     checked = 0
     for lr in er.learning_rates(kappa)[::3]:
         for beta in er.BETAS[::3]:
-            measured = er.measured_rate(run(kappa, lr, beta).losses)
+            nesterov = er.METHODS[method] and beta > 0
+            measured = er.measured_rate(run(kappa, lr, beta, nesterov).losses)
             if er.converges(measured):
-                assert measured == pytest.approx(spectral_radius(kappa, lr, beta, False), rel=0.03)
+                assert measured == pytest.approx(spectral_radius(kappa, lr, beta, nesterov), rel=0.03)
                 checked += 1
     assert checked > 100
 
@@ -221,6 +223,12 @@ def test_every_cell_of_every_map_is_gdlessons_measured_rate(page, method):
                 elif abs(js - ours) > 1e-9 * ours:
                     differ += 1
         assert differ == 0, f"{differ} cells differ from gdlesson by more than 1e-9 (kappa={kappa})"
+        # no cell reads faster than theory's optimum: for heavy ball it is the best on mu and L (up to the
+        # measure's rounding); Nesterov's tuning is the best over all of [mu, L], and over 240 steps a few
+        # cells read up to 1 % faster (their spectral radius is not smaller)
+        fastest = min(r for row in shown["rates"] for r in row if er.converges(r))
+        rate = er.theory_optimum(kappa, method)["rate"]
+        assert fastest >= rate * (1 - 1e-9 if method == "heavy ball" else 0.985), (kappa, fastest, rate)
         assert 0 < blew_up < len(er.BETAS) * er.LR_COLUMNS / 2  # divergence is on the map, not all of it
 
 
