@@ -3,8 +3,11 @@
 For every element with ``data-explorable`` on every page of the book: each visible control is focused and
 moved with an arrow key; the drawing must change (``data-settings`` and ``data-path``), and ``data-path`` must
 equal gdlesson's own run for ``data-settings`` (``gd.minimize(gd.<objective>(**kw), w0, gd.<optimizer>(**kw),
-max_iter=steps).path``) to 1e-12. The test also times a redraw and checks the learning-rate slider's values
-against ``gdlesson.explorables``. Run after ``make book`` (``make test`` does), like tests/test_site.py.
+max_iter=steps).path``, or with ``batch_size=k, epochs=e, seed=s`` for a mini-batch explorable; ``lr`` may be
+``{"schedule": <a gdlesson.schedules function>, **kw}``) to 1e-12, and so must ``data-steps``, where an
+explorable draws every step of a mini-batch run. The test also times redraws and checks the sliders' values
+against ``gdlesson.explorables`` and ``gdlesson.explorable_sgd``. Run after ``make book`` (``make test``
+does), like tests/test_site.py.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import numpy as np
 import pytest
 
 import gdlesson as gd
+from gdlesson import explorable_sgd as es
 from gdlesson import explorables as ex
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,13 +38,53 @@ def skip_or_fail(reason):
     pytest.skip(reason)
 
 
-def gdlesson_path(settings):
+class StepRecorder:
+    """Wraps an optimizer and keeps every iterate it returns (gd.minimize records one per epoch)."""
+
+    def __init__(self, optimizer):
+        self.optimizer, self.steps = optimizer, []
+
+    def reset(self):
+        self.optimizer.reset()
+        self.steps = []
+
+    def step(self, w, g):
+        w = self.optimizer.step(w, g)
+        self.steps.append(w)
+        return w
+
+
+def gdlesson_run(settings, record=False):
+    """gd.minimize for data-settings: its Result, and the optimizer it ran (wrapped in a StepRecorder when
+    ``record``)."""
     objective, optimizer = dict(settings["objective"]), dict(settings["optimizer"])
     make_objective, make_optimizer = getattr(gd, objective.pop("name")), getattr(gd, optimizer.pop("name"))
+    if isinstance(optimizer.get("lr"), dict):  # {"schedule": name, **kwargs}: a gdlesson.schedules function
+        schedule = dict(optimizer["lr"])
+        optimizer["lr"] = getattr(gd.schedules, schedule.pop("schedule"))(**schedule)
+    if settings.get("batch_size") is None:
+        length = {"max_iter": settings["steps"]}
+    else:
+        length = {key: settings[key] for key in ("batch_size", "epochs", "seed")}
+    optimizer = make_optimizer(**optimizer)
+    if record:
+        optimizer = StepRecorder(optimizer)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a diverging setting warns; its path is still compared
-        return gd.minimize(make_objective(**objective), np.array(settings["w0"], dtype=float),
-                           make_optimizer(**optimizer), max_iter=settings["steps"]).path
+        run = gd.minimize(make_objective(**objective), np.array(settings["w0"], dtype=float), optimizer,
+                          **length)
+    return run, optimizer
+
+
+def gdlesson_path(settings):
+    return gdlesson_run(settings)[0].path
+
+
+def gdlesson_steps(settings):
+    """w0 and every step of the epochs in the path (a mini-batch run)."""
+    run, recorder = gdlesson_run(settings, record=True)
+    steps_per_epoch = -(-len(settings["objective"]["y"]) // settings["batch_size"])
+    return np.array([settings["w0"]] + recorder.steps)[:1 + run.n_iter * steps_per_epoch]
 
 
 def pages_with_explorables():
@@ -74,13 +118,21 @@ def state(root):
     return root.get_attribute("data-settings"), root.get_attribute("data-path")
 
 
+def short(settings):
+    """data-settings without the data, for messages."""
+    return {key: value for key, value in settings.items() if key != "objective"}
+
+
 def assert_matches_gdlesson(root, where):
     settings = json.loads(root.get_attribute("data-settings"))
-    drawn = np.array(json.loads(root.get_attribute("data-path")), dtype=float)
-    ours = gdlesson_path(settings)
-    assert drawn.shape == ours.shape, (where, settings)
-    gap = np.max(np.abs(drawn - ours) / np.maximum(1.0, np.abs(ours)))
-    assert gap < 1e-12, (where, settings, gap)
+    drawn = {"data-path": gdlesson_path(settings)}
+    if root.get_attribute("data-steps") is not None:
+        drawn["data-steps"] = gdlesson_steps(settings)
+    for attribute, ours in drawn.items():
+        shown = np.array(json.loads(root.get_attribute(attribute)), dtype=float)
+        assert shown.shape == ours.shape, (where, attribute, short(settings))
+        gap = np.max(np.abs(shown - ours) / np.maximum(1.0, np.abs(ours)))
+        assert gap < 1e-12, (where, attribute, short(settings), gap)
 
 
 def test_the_site_has_an_explorable():
@@ -140,3 +192,39 @@ def test_a_redraw_takes_well_under_100_ms_and_the_lr_slider_offers_gdlessons_val
     print(f"redraw times over {len(times)} learning rates: median {np.median(times):.1f} ms, "
           f"max {max(times):.1f} ms")
     assert np.median(times) < 100
+
+
+def test_the_minibatch_explorable_redraws_well_under_100_ms_and_offers_gdlessons_values(page):
+    """Every position of every slider of chapter 3's explorable, timed, with the values data-settings shows."""
+    pages = [p for p in pages_with_explorables() if 'data-explorable="ch3-sgd"' in p.read_text(encoding="utf-8")]
+    if not pages:
+        pytest.fail("no page of the built site carries the chapter 3 explorable (ch3-sgd)")
+    page.goto(pages[0].as_uri())
+    root = page.locator('[data-explorable="ch3-sgd"]')
+    move = ("(e, k) => { const t = performance.now(); e.value = String(k);"
+            " e.dispatchEvent(new Event(e.tagName === 'SELECT' ? 'change' : 'input'));"
+            " return performance.now() - t; }")
+    controls = {"batch": ("batch_size", es.BATCH_SIZES), "seed": ("seed", es.SEEDS),
+                "epochs": ("epochs", range(1, es.MAX_EPOCHS + 1)), "schedule": (None, es.SCHEDULES),
+                "lr": (None, es.LEARNING_RATES)}
+    times = {}
+    for name, (key, values) in controls.items():
+        control = page.locator(f"#ch3-sgd-{name}")
+        start = 0 if name != "epochs" else 1
+        shown, times[name] = [], []
+        for k, _ in enumerate(values):
+            times[name].append(control.evaluate(move, k + start))
+            settings = json.loads(root.get_attribute("data-settings"))
+            shown.append(settings[key] if key else settings["optimizer"]["lr"])
+        if key:
+            assert shown == list(values), name
+        elif name == "lr":  # the last schedule is still chosen: inverse time, starting at each rate
+            assert [lr["t0"] / lr["t1"] for lr in shown] == pytest.approx(es.LEARNING_RATES, rel=1e-12)
+        else:
+            assert isinstance(shown[0], float) and shown[1]["schedule"] == "inverse_time"
+    assert_matches_gdlesson(root, "after the timing run")
+    every = [ms for ms in times.values() for ms in ms]
+    print(f"ch3-sgd redraw times over {len(every)} moves: median {np.median(every):.1f} ms, "
+          f"max {max(every):.1f} ms; batch size 1 to 100: {', '.join(f'{ms:.0f}' for ms in times['batch'])} ms")
+    assert np.median(every) < 100
+    assert not page.errors, page.errors
