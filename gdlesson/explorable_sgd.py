@@ -57,13 +57,15 @@ W0 = (0.48, 0.33)
 _SCHEDULE_LABELS = {"constant": "constant: αₜ = α", "inverse_time": "inverse time: αₜ = α·50/(t + 50)"}
 
 _SGD_CSS = """
-.gd-sgd .gd-controls { grid-template-columns: repeat(auto-fill, minmax(19rem, 1fr)); }
+.gd-sgd .gd-controls { grid-template-columns: repeat(auto-fill, minmax(min(19rem, 100%), 1fr)); }
 .gd-sgd .gd-control { grid-template-columns: 8.5rem 1fr 6.5rem; }
-.gd-sgd .gd-control select { grid-column: span 2; }
-.gd-sgd .gd-control select + output { display: none; }
 .gd-sgd .gd-value { font-variant-numeric: tabular-nums; }
 .gd-sgd canvas.gd-map { max-width: calc(50% - 0.4rem); }
 .gd-sgd canvas.gd-loss { max-width: 100%; }
+@media (max-width: 36rem) {  /* phones: labels above their controls, one map per row */
+  .gd-sgd .gd-control { grid-template-columns: 1fr 6.5rem; }
+  .gd-sgd canvas.gd-map { max-width: 100%; }
+}
 """
 
 
@@ -149,7 +151,7 @@ def sgd_explorable(id, *, batch_size=1, lr=0.02, schedule="constant", epochs=MAX
     -------
     str
         A block of HTML with its style, data and script; the same string on every call with the same
-        arguments (about 90 kB, most of it the embedded row orders).
+        arguments (about 105 kB, most of it the data and the embedded row orders).
     """
     owner = "sgd_explorable"
     if not isinstance(id, str) or not id or not all(ch.isalnum() or ch == "-" for ch in id):

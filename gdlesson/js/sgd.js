@@ -80,7 +80,6 @@ window.GDSgd = window.GDSgd || (function () {
 
     const objective = window.GDPort.objectives.LeastSquares(cfg.objective);
     const n = cfg.objective.y.length;
-    let levels = null;
 
     function pick(name) { return Number(c[name].input.value); }
 
