@@ -66,7 +66,9 @@ window.GDSgd = window.GDSgd || (function () {
     const figs = el("div", { class: "gd-figures" }, root);
     const map = el("canvas", { class: "gd-map", role: "img", width: 330, height: 300 }, figs);
     const zoom = el("canvas", { class: "gd-map", role: "img", width: 330, height: 300 }, figs);
-    const loss = el("canvas", { class: "gd-loss", role: "img", width: 672, height: 230 }, figs);
+    const wide = figs.clientWidth === 0 || figs.clientWidth >= 560;   // a narrow column (phone): a smaller curve
+    const loss = el("canvas", { class: "gd-loss", role: "img", width: wide ? 672 : 330, height: wide ? 230 : 250 },
+                    figs);
     const readout = el("output", { class: "gd-readout", "aria-live": "polite" }, root);
 
     const d = cfg.defaults, c = {};
