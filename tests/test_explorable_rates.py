@@ -246,6 +246,40 @@ def test_the_star_is_theorys_optimum_and_its_measured_rate_is_theorys(page, meth
         assert opt["rate"] <= shown["measured"] <= opt["rate"] * (1 + OPTIMUM_TOLERANCE)
 
 
+# The rate map's geometry, as in ratemap.js: a 440 x 400 canvas with margins of 50 px (left), 92 (right),
+# 10 (top) and 46 (bottom); columns of learning rates on a log scale, rows of momenta (beta = 0 at the bottom).
+CANVAS, PAD = (440, 400), {"l": 50, "r": 92, "t": 10, "b": 46}
+CELL = ((CANVAS[0] - PAD["l"] - PAD["r"]) / er.LR_COLUMNS, (CANVAS[1] - PAD["t"] - PAD["b"]) / len(er.BETAS))
+
+
+def star_position(kappa, lr, beta):
+    lrs = er.learning_rates(kappa)
+    x = PAD["l"] + CELL[0] / 2 + np.log(lr / lrs[0]) / np.log(lrs[-1] / lrs[0]) * (er.LR_COLUMNS - 1) * CELL[0]
+    j = max(i for i in range(len(er.BETAS) - 1) if er.BETAS[i] <= beta)
+    u = (beta - er.BETAS[j]) / (er.BETAS[j + 1] - er.BETAS[j])
+    y = PAD["t"] + (len(er.BETAS) - 1 - j + 0.5 - u) * CELL[1]
+    return x, y
+
+
+@pytest.mark.parametrize("method", list(er.METHODS))
+def test_the_star_is_drawn_at_the_formulas_point(page, method):
+    choose(page, "method", list(er.METHODS).index(method))
+    for control in ("lr", "beta"):  # select the bottom-left cell, far from the star
+        page.locator(f"#rates-{control}").evaluate("(e) => { e.value = '0'; e.dispatchEvent(new Event('input')); }")
+    canvas = page.locator("canvas.gd-rates")
+    for k, kappa in enumerate(er.KAPPAS):
+        choose(page, "kappa", k)
+        opt = er.theory_optimum(kappa, method)
+        x, y = star_position(kappa, opt["lr"], opt["beta"])
+        pixel = canvas.evaluate("(c, [x, y]) => Array.from(c.getContext('2d').getImageData(x, y, 1, 1).data)",
+                                [round(x), round(y)])
+        assert pixel == [255, 255, 255, 255], (kappa, method, x, y, pixel)  # the star's white centre
+        # and the star is there only: 12 px to its left is a cell of the map, not white
+        left = canvas.evaluate("(c, [x, y]) => Array.from(c.getContext('2d').getImageData(x, y, 1, 1).data)",
+                               [round(x) - 12, round(y)])
+        assert left != [255, 255, 255, 255], (kappa, method, left)
+
+
 def test_the_sliders_and_a_click_select_a_cell_whose_path_is_gdlessons(page):
     choose(page, "method", 0)
     choose(page, "kappa", er.KAPPAS.index(100))
@@ -263,14 +297,11 @@ def test_the_sliders_and_a_click_select_a_cell_whose_path_is_gdlessons(page):
         drawn = np.array(data(page, "path"))
         assert drawn.shape == ours.shape
         assert np.max(np.abs(drawn - ours) / np.maximum(1.0, np.abs(ours))) < 1e-12
-    # a click on the cell in column 3, row 5 (the map's margins: 50 px left, 92 right, 10 top, 46 bottom
-    # of a 440 x 400 canvas, as in ratemap.js)
+    # a click on the cell in column 3, row 5
     canvas = page.locator("canvas.gd-rates")
-    box = canvas.bounding_box()
-    scale = box["width"] / 440
-    cell_w, cell_h = (440 - 50 - 92) / er.LR_COLUMNS, (400 - 10 - 46) / len(er.BETAS)
-    x = (50 + 3.5 * cell_w) * scale
-    y = (10 + (len(er.BETAS) - 1 - 5 + 0.5) * cell_h) * scale
+    scale = canvas.bounding_box()["width"] / CANVAS[0]
+    x = (PAD["l"] + 3.5 * CELL[0]) * scale
+    y = (PAD["t"] + (len(er.BETAS) - 1 - 5 + 0.5) * CELL[1]) * scale
     canvas.click(position={"x": x, "y": y})
     opt = data(page, "settings")["optimizer"]
     assert (opt["lr"], opt["beta"]) == (er.learning_rates(100)[3], er.BETAS[5])

@@ -198,10 +198,10 @@ window.GDRateMap = window.GDRateMap || (function () {
         cfg.betas.forEach((b, j) => { const x = lrX(T.limits[j]), y = rowY(j) + cellH / 2; j ? ctx.lineTo(x, y) : ctx.moveTo(x, y); });
         ctx.setLineDash(dash); ctx.lineWidth = width; ctx.strokeStyle = color; ctx.stroke(); ctx.restore();
       }
-      const sx = colX(sel.i), sy = rowY(sel.j);                                             // selected cell
+      star(ctx, lrX(T.lr), betaY(T.beta), 8);                                               // theory's optimum
+      const sx = colX(sel.i), sy = rowY(sel.j);                                  // selected cell, over the star
       ctx.lineWidth = 3; ctx.strokeStyle = "black"; ctx.strokeRect(sx - 1, sy - 1, cellW + 2, cellH + 2);
       ctx.lineWidth = 1.5; ctx.strokeStyle = "white"; ctx.strokeRect(sx - 1, sy - 1, cellW + 2, cellH + 2);
-      star(ctx, lrX(T.lr), betaY(T.beta), 8);                                               // theory's optimum
       // axes, in the page's text colour
       ctx.fillStyle = ink; ctx.strokeStyle = ink; ctx.lineWidth = 1; ctx.font = "13px sans-serif";
       ctx.strokeRect(PAD.l, PAD.t, plotW, plotH);
