@@ -283,6 +283,8 @@ def test_the_star_is_drawn_at_the_formulas_point(page, method):
 def test_the_sliders_and_a_click_select_a_cell_whose_path_is_gdlessons(page):
     choose(page, "method", 0)
     choose(page, "kappa", er.KAPPAS.index(100))
+    for control in ("lr", "beta"):  # start in the middle of the map
+        page.locator(f"#rates-{control}").evaluate("(e) => { e.value = '20'; e.dispatchEvent(new Event('input')); }")
     root = page.locator("[data-explorable=rates]")
     for control, key in [("lr", "ArrowLeft"), ("beta", "ArrowRight"), ("beta", "ArrowLeft")]:
         before = root.get_attribute("data-path")
