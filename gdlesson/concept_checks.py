@@ -25,7 +25,7 @@ import numbers
 import re
 
 from ._validation import check_real, fail
-from .explorables import _script
+from .explorables import _check_id, _script
 
 __all__ = ["concept_check"]
 
@@ -107,8 +107,7 @@ def concept_check(id, question, *, choices=None, correct=None, answer=None, tole
     ...                    correct=1))                                    # doctest: +SKIP
     """
     owner = "concept_check"
-    if not isinstance(id, str) or not id or not all(ch.isalnum() or ch == "-" for ch in id):
-        fail(owner, "id", "a non-empty name of letters, digits and '-'", id)
+    _check_id(owner, id)
     question = _text(owner, "question", question)
     numeric = [answer, tolerance, explain, wrong]
     if choices is not None:

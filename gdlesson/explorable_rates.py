@@ -22,14 +22,12 @@ with the rate measured by a run there. ``tests/test_explorable_rates.py`` checks
 
 from __future__ import annotations
 
-import html
-import json
 import math
 
 import numpy as np
 
 from ._validation import fail
-from .explorables import _CSS, _script
+from .explorables import _block, _check_id
 
 __all__ = ["rate_map_explorable", "learning_rates", "measured_rate", "converges", "theory_optimum",
            "stability_limit", "KAPPAS", "METHODS", "BETAS", "LR_COLUMNS", "LR_SPAN", "STEPS", "W0"]
@@ -226,8 +224,7 @@ def rate_map_explorable(id, *, kappa=100, method="heavy ball", methods=("heavy b
         A block of HTML with its style and script; the same string on every call with the same arguments.
     """
     owner = "rate_map_explorable"
-    if not isinstance(id, str) or not id or not all(ch.isalnum() or ch == "-" for ch in id):
-        fail(owner, "id", "a non-empty name of letters, digits and '-'", id)
+    _check_id(owner, id)
     _check_kappa(owner, kappa)
     if isinstance(methods, str) or not methods or any(m not in METHODS for m in methods) \
             or len(set(methods)) != len(methods):
@@ -258,10 +255,4 @@ def rate_map_explorable(id, *, kappa=100, method="heavy ball", methods=("heavy b
                             for m in methods} for k in KAPPAS},
         "defaults": {"kappa": KAPPAS.index(kappa), "method": methods.index(method), "lr": lr, "beta": beta},
     }
-    attribute = html.escape(json.dumps(config, sort_keys=True, separators=(",", ":")), quote=True)
-    mount = (f'document.querySelectorAll(\'[data-explorable="{id}"]\').forEach(function (root) {{'
-             f' if (!root.dataset.mounted) {{ root.dataset.mounted = "1"; window.GDRateMap.mount(root); }} }});')
-    return (f'<div class="gd-explorable gd-ratemap" data-explorable="{id}" data-config="{attribute}">\n'
-            f"<style>{_CSS}{_CSS_RATES}</style>\n"
-            "<noscript>This interactive figure needs JavaScript.</noscript>\n"
-            f"<script>\n{_script('port.js')}\n{_script('ratemap.js')}\n{mount}\n</script>\n</div>")
+    return _block(id, config, app="ratemap.js", mounter="GDRateMap", css=_CSS_RATES, kind="gd-ratemap")

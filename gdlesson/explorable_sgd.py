@@ -24,15 +24,13 @@ after every step of those epochs.
 
 from __future__ import annotations
 
-import html
-import json
 import numbers
 
 import numpy as np
 
 from . import data
 from ._validation import fail
-from .explorables import _CSS, _script
+from .explorables import _block, _check_id
 
 __all__ = ["sgd_explorable", "settings_grid", "shuffles", "BATCH_SIZES", "LEARNING_RATES", "SCHEDULES",
            "SEEDS", "MAX_EPOCHS", "T1"]
@@ -154,8 +152,7 @@ def sgd_explorable(id, *, batch_size=1, lr=0.02, schedule="constant", epochs=MAX
         arguments (about 105 kB, most of it the data and the embedded row orders).
     """
     owner = "sgd_explorable"
-    if not isinstance(id, str) or not id or not all(ch.isalnum() or ch == "-" for ch in id):
-        fail(owner, "id", "a non-empty name of letters, digits and '-'", id)
+    _check_id(owner, id)
     _check_choice(owner, "batch_size", batch_size, BATCH_SIZES)
     _check_choice(owner, "lr", lr, LEARNING_RATES)
     if schedule not in SCHEDULES:
@@ -180,13 +177,7 @@ def sgd_explorable(id, *, batch_size=1, lr=0.02, schedule="constant", epochs=MAX
         "defaults": {"batch": BATCH_SIZES.index(batch_size), "lr": LEARNING_RATES.index(lr),
                      "schedule": SCHEDULES.index(schedule), "epochs": epochs, "seed": SEEDS.index(seed)},
     }
-    attribute = html.escape(json.dumps(config, sort_keys=True, separators=(",", ":")), quote=True)
-    mount = (f'document.querySelectorAll(\'[data-explorable="{id}"]\').forEach(function (root) {{'
-             f' if (!root.dataset.mounted) {{ root.dataset.mounted = "1"; window.GDSgd.mount(root); }} }});')
-    return (f'<div class="gd-explorable gd-sgd" data-explorable="{id}" data-config="{attribute}">\n'
-            f"<style>{_CSS}{_SGD_CSS}</style>\n"
-            "<noscript>This interactive figure needs JavaScript.</noscript>\n"
-            f"<script>\n{_script('port.js')}\n{_script('sgd.js')}\n{mount}\n</script>\n</div>")
+    return _block(id, config, app="sgd.js", mounter="GDSgd", css=_SGD_CSS, kind="gd-sgd")
 
 
 def _check_choice(owner, name, value, allowed):

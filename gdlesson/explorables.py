@@ -94,6 +94,30 @@ def _script(name):
     return resources.files("gdlesson").joinpath("js", name).read_text(encoding="utf-8")
 
 
+def _check_id(owner, id):
+    """An element id for a page: letters, digits and '-'."""
+    if not isinstance(id, str) or not id or not all(ch.isalnum() or ch == "-" for ch in id):
+        fail(owner, "id", "a non-empty name of letters, digits and '-'", id)
+
+
+def _block(id, config, *, app, mounter, css="", kind=""):
+    """The HTML every explorable shares.
+
+    The root element with its configuration as JSON, the style, a line for readers without JavaScript,
+    the shared scripts (``ui.js``, ``port.js``), the explorable's own script ``app`` and the call that
+    mounts it once, ``window.<mounter>.mount(root)``. ``kind`` is an extra class of the root, ``css``
+    style added to the shared ``_CSS``.
+    """
+    attribute = html.escape(json.dumps(config, sort_keys=True, separators=(",", ":")), quote=True)
+    mount = (f'document.querySelectorAll(\'[data-explorable="{id}"]\').forEach(function (root) {{'
+             f' if (!root.dataset.mounted) {{ root.dataset.mounted = "1"; window.{mounter}.mount(root); }} }});')
+    classes = f"gd-explorable {kind}".strip()
+    return (f'<div class="{classes}" data-explorable="{id}" data-config="{attribute}">\n'
+            f"<style>{_CSS}{css}</style>\n"
+            "<noscript>This interactive figure needs JavaScript.</noscript>\n"
+            f"<script>\n{_script('ui.js')}\n{_script('port.js')}\n{_script(app)}\n{mount}\n</script>\n</div>")
+
+
 def map_explorable(id, *, landscapes=("round bowl", "stretched bowl", "Rosenbrock"),
                    methods=("gradient descent", "heavy ball", "Nesterov"), landscape=None, method=None,
                    kappa=25, lr=None, steps=100):
@@ -120,8 +144,7 @@ def map_explorable(id, *, landscapes=("round bowl", "stretched bowl", "Rosenbroc
         A block of HTML with its style and script; the same string on every call with the same arguments.
     """
     owner = "map_explorable"
-    if not isinstance(id, str) or not id or not all(ch.isalnum() or ch == "-" for ch in id):
-        fail(owner, "id", "a non-empty name of letters, digits and '-'", id)
+    _check_id(owner, id)
     for name, chosen, known in [("landscapes", landscapes, LANDSCAPES), ("methods", methods, METHODS)]:
         if not chosen or any(key not in known for key in chosen):
             fail(owner, name, f"a non-empty sequence of keys of {list(known)}", list(chosen))
@@ -158,13 +181,7 @@ def map_explorable(id, *, landscapes=("round bowl", "stretched bowl", "Rosenbroc
         "defaults": {"landscape": landscapes.index(landscape), "method": methods.index(method),
                      "kappa": KAPPAS.index(kappa), "lr": lr, "steps": steps},
     }
-    attribute = html.escape(json.dumps(config, sort_keys=True, separators=(",", ":")), quote=True)
-    mount = (f'document.querySelectorAll(\'[data-explorable="{id}"]\').forEach(function (root) {{'
-             f' if (!root.dataset.mounted) {{ root.dataset.mounted = "1"; window.GDMap.mount(root); }} }});')
-    return (f'<div class="gd-explorable" data-explorable="{id}" data-config="{attribute}">\n'
-            f"<style>{_CSS}</style>\n"
-            "<noscript>This interactive figure needs JavaScript.</noscript>\n"
-            f"<script>\n{_script('port.js')}\n{_script('map.js')}\n{mount}\n</script>\n</div>")
+    return _block(id, config, app="map.js", mounter="GDMap")
 
 
 def _learning_rates(low, high):

@@ -8,46 +8,9 @@
  */
 window.GDMap = window.GDMap || (function () {
   "use strict";
-  // viridis at 9 stops (matplotlib's), interpolated linearly
-  const VIRIDIS = [[68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141],
-                   [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37]];
+  const { viridis, el, control, slider, select } = window.GDUI;  // ui.js
   const BANDS = 14;         // filled-contour look: the height in 14 bands
   const GRID = 150;         // heat-map resolution (cells per side)
-
-  function viridis(t) {
-    const x = Math.min(Math.max(t, 0), 1) * (VIRIDIS.length - 1), i = Math.min(Math.floor(x), VIRIDIS.length - 2);
-    const a = VIRIDIS[i], b = VIRIDIS[i + 1], u = x - i;
-    return [0, 1, 2].map((c) => Math.round(a[c] + (b[c] - a[c]) * u));
-  }
-
-  function el(tag, attrs, parent) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === "text") node.textContent = v; else node.setAttribute(k, v);
-    }
-    if (parent) parent.appendChild(node);
-    return node;
-  }
-
-  function control(box, id, labelText, input) {
-    const wrap = el("div", { class: "gd-control" }, box);
-    el("label", { for: id, text: labelText }, wrap);
-    input.id = id;
-    wrap.appendChild(input);
-    const shown = el("output", { for: id, class: "gd-value" }, wrap);
-    return { wrap, input, shown };
-  }
-
-  function slider(min, max, step, value) {
-    return el("input", { type: "range", min, max, step, value });
-  }
-
-  function select(options, value) {
-    const s = el("select");
-    options.forEach((o, i) => el("option", { value: String(i), text: o }, s));
-    s.value = String(value);
-    return s;
-  }
 
   function sig3(x) { return Number(x.toPrecision(3)); }
 
@@ -62,13 +25,13 @@ window.GDMap = window.GDMap || (function () {
 
     const c = {};
     c.landscape = control(box, `${id}-landscape`, "landscape", select(cfg.landscapes.map((l) => l.label), cfg.defaults.landscape));
-    c.kappa = control(box, `${id}-kappa`, "condition number κ", slider(0, cfg.kappas.length - 1, 1, cfg.defaults.kappa));
+    c.kappa = control(box, `${id}-kappa`, "condition number κ", slider(0, cfg.kappas.length - 1, cfg.defaults.kappa));
     c.method = control(box, `${id}-method`, "method", select(cfg.methods.map((m) => m.label), cfg.defaults.method));
-    c.lr = control(box, `${id}-lr`, "learning rate η", slider(0, cfg.lrPositions - 1, 1, cfg.defaults.lr));
+    c.lr = control(box, `${id}-lr`, "learning rate η", slider(0, cfg.lrPositions - 1, cfg.defaults.lr));
     for (const p of cfg.params) {
-      c[p.key] = control(box, `${id}-${p.key}`, p.label, slider(0, p.values.length - 1, 1, p.default));
+      c[p.key] = control(box, `${id}-${p.key}`, p.label, slider(0, p.values.length - 1, p.default));
     }
-    c.steps = control(box, `${id}-steps`, "number of steps", slider(1, cfg.maxSteps, 1, cfg.defaults.steps));
+    c.steps = control(box, `${id}-steps`, "number of steps", slider(1, cfg.maxSteps, cfg.defaults.steps));
     c.start = control(box, `${id}-start`, "start point", select([], 0));
 
     let heat = null, heatKey = "", clickStart = null;

@@ -10,45 +10,15 @@
  */
 window.GDRateMap = window.GDRateMap || (function () {
   "use strict";
-  const VIRIDIS = [[68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141],
-                   [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37]];
+  const { el, control, slider, select } = window.GDUI;  // ui.js
   const DECADES = 3;  // colour scale: -log10(1 - rate) from 0 (rate 0) to 3 (rate 0.999 and slower)
   const TICKS = [0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999];
   const HATCH = ["#d0d0d0", "#505050"];  // cells that do not converge: light grey with dark hatching
   const PAD = { l: 50, r: 92, t: 10, b: 46 };  // the rate map's margins (the colour bar on the right)
 
-  function viridis(t) {
-    const x = Math.min(Math.max(t, 0), 1) * (VIRIDIS.length - 1), i = Math.min(Math.floor(x), VIRIDIS.length - 2);
-    const a = VIRIDIS[i], b = VIRIDIS[i + 1], u = x - i;
-    return `rgb(${[0, 1, 2].map((c) => Math.round(a[c] + (b[c] - a[c]) * u)).join(",")})`;
-  }
+  function viridis(t) { return `rgb(${window.GDUI.viridis(t).join(",")})`; }
   // position on the colour scale: 1 (yellow) for the fastest rate 0, 0 (purple) for 0.999 and slower
   function shade(rate) { return 1 - Math.min(-Math.log10(Math.max(1 - rate, 1e-12)), DECADES) / DECADES; }
-
-  function el(tag, attrs, parent) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === "text") node.textContent = v; else if (k === "html") node.innerHTML = v; else node.setAttribute(k, v);
-    }
-    if (parent) parent.appendChild(node);
-    return node;
-  }
-
-  function control(box, id, labelText, input) {
-    const wrap = el("div", { class: "gd-control" }, box);
-    el("label", { for: id, text: labelText }, wrap);
-    input.id = id;
-    wrap.appendChild(input);
-    const shown = el("output", { for: id, class: "gd-value" }, wrap);
-    return { wrap, input, shown };
-  }
-
-  function select(options, value) {
-    const s = el("select");
-    options.forEach((o, i) => el("option", { value: String(i), text: o }, s));
-    s.value = String(value);
-    return s;
-  }
 
   function fmt(x) { return String(Number(x.toPrecision(3))); }
 
@@ -127,9 +97,9 @@ window.GDRateMap = window.GDRateMap || (function () {
                       select(cfg.kappas.map(String), cfg.defaults.kappa));
     c.method = control(box, `${id}-method`, "method", select(cfg.methods.map((m) => m.label), cfg.defaults.method));
     c.lr = control(box, `${id}-lr`, "learning rate η (column)",
-                   el("input", { type: "range", min: 0, max: nL - 1, step: 1, value: cfg.defaults.lr }));
+                   slider(0, nL - 1, cfg.defaults.lr));
     c.beta = control(box, `${id}-beta`, "momentum β (row)",
-                     el("input", { type: "range", min: 0, max: nB - 1, step: 1, value: cfg.defaults.beta }));
+                     slider(0, nB - 1, cfg.defaults.beta));
     if (cfg.methods.length < 2) c.method.wrap.hidden = true;
 
     const maps = {};  // key "kappa|method" -> {rates, image, optimumRate}: computed once per key

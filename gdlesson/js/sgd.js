@@ -9,39 +9,11 @@
  */
 window.GDSgd = window.GDSgd || (function () {
   "use strict";
+  const { el, control, slider, select } = window.GDUI;  // ui.js
   const GRID = 120;                // level-set resolution (cells per side)
   const BANDS = 12;                // grey bands of log10(J - J*), lighter is lower
   const EPOCH = "#D55E00";         // Okabe-Ito vermillion: theta after each epoch, and the loss curve
   const STEP = "rgba(0, 114, 178, 0.45)";  // Okabe-Ito blue, faint: every step within the epochs
-
-  function el(tag, attrs, parent) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === "text") node.textContent = v; else node.setAttribute(k, v);
-    }
-    if (parent) parent.appendChild(node);
-    return node;
-  }
-
-  function control(box, id, labelText, input) {
-    const wrap = el("div", { class: "gd-control" }, box);
-    el("label", { for: id, text: labelText }, wrap);
-    input.id = id;
-    wrap.appendChild(input);
-    const shown = el("output", { for: id, class: "gd-value" }, wrap);
-    return { wrap, input, shown };
-  }
-
-  function slider(min, max, value) {
-    return el("input", { type: "range", min, max, step: 1, value });
-  }
-
-  function select(options, value) {
-    const s = el("select");
-    options.forEach((o, i) => el("option", { value: String(i), text: o }, s));
-    s.value = String(value);
-    return s;
-  }
 
   function fmt(x) { return x < 0.01 ? x.toExponential(1).replace("e+", "e") : x.toPrecision(2); }
 
