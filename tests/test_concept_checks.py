@@ -7,16 +7,13 @@ tests/test_site_checks.py.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from browser_helpers import chromium_page
 
 import gdlesson as gd
-
-REQUIRE = os.environ.get("GDLESSON_REQUIRE_BROWSER") == "1"
 
 CHOICE = dict(question="Which way does a step of `w - lr * g` move?",
               choices=[("Along g", "That climbs: f grows fastest along g."),
@@ -85,28 +82,13 @@ def test_a_question_needs_choices_or_an_answer():
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    executable = os.environ.get("GDLESSON_CHROMIUM") or shutil.which("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        executable = None
-    if not executable:
-        message = "the concept-check test needs Chromium (sudo apt-get install -y chromium) and playwright"
-        if REQUIRE:
-            pytest.fail(message)
-        pytest.skip(message)
     page_file = Path(tmp_path_factory.mktemp("checks")) / "checks.html"
     body = gd.concept_check("ch0-way", **CHOICE) + gd.concept_check("ch0-lr", **NUMBER)
     page_file.write_text(f"<!doctype html><html lang='en'><body>{body}</body></html>", encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page()
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
+    with chromium_page("the concept-check test") as page:
         page.goto(page_file.as_uri())
         yield page
-        assert not errors, errors
-        browser.close()
+        assert not page.errors, page.errors
 
 
 def feedback(page, id):

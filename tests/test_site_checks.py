@@ -9,52 +9,23 @@ gets "Not quite". Run after ``make book`` (``make test`` does), like tests/test_
 from __future__ import annotations
 
 import json
-import os
-import shutil
-from pathlib import Path
+import re
 
 import pytest
+from browser_helpers import ROOT, SITE, chromium_page, require_site
 
-ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "_build" / "html"
 CHAPTERS = sorted(p.stem for p in (ROOT / "book").glob("0[1-9]_*.ipynb"))
-REQUIRE = os.environ.get("GDLESSON_REQUIRE_BROWSER") == "1"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
-
-
-def skip_or_fail(reason):
-    if REQUIRE:
-        pytest.fail(f"{reason} (GDLESSON_REQUIRE_BROWSER=1 turns this skip into a failure)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
 def page():
-    executable = os.environ.get("GDLESSON_CHROMIUM") or shutil.which("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        executable = None
-    if not executable:
-        skip_or_fail("the concept-check test needs Chromium and playwright")
-    if not (SITE / "index.html").is_file():
-        skip_or_fail(f"no built site in {SITE}: run `make book` first")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.errors = errors
+    require_site()
+    with chromium_page("the concept-check test") as page:
         yield page
-        browser.close()
 
 
 def test_every_chapter_has_4_to_8_checks_with_ids_unique_in_the_book():
-    if not (SITE / "index.html").is_file():
-        skip_or_fail(f"no built site in {SITE}: run `make book` first")
-    import re
+    require_site()
     seen = {}
     for chapter in CHAPTERS:
         text = (SITE / "book" / f"{chapter}.html").read_text(encoding="utf-8")
