@@ -58,10 +58,12 @@ _SGD_CSS = """
 .gd-sgd .gd-controls { grid-template-columns: repeat(auto-fill, minmax(min(19rem, 100%), 1fr)); }
 .gd-sgd .gd-control { grid-template-columns: 8.5rem 1fr 6.5rem; }
 .gd-sgd .gd-value { font-variant-numeric: tabular-nums; }
+.gd-sgd .gd-control.gd-row { grid-column: 1 / -1; grid-template-columns: 8.5rem 1fr 10rem; }
 .gd-sgd canvas.gd-map { max-width: calc(50% - 0.4rem); }
 .gd-sgd canvas.gd-loss { max-width: 100%; }
 @media (max-width: 36rem) {  /* phones: labels above their controls, one map per row */
   .gd-sgd .gd-control { grid-template-columns: 1fr 6.5rem; }
+  .gd-sgd .gd-control.gd-row { grid-template-columns: 1fr 10rem; }
   .gd-sgd canvas.gd-map { max-width: 100%; }
 }
 """

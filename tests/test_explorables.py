@@ -182,3 +182,52 @@ def test_the_browser_port_equals_gdlesson_on_every_control_value_of_the_minibatc
     assert checked == len(grid) == 800
     assert 0 < diverged < checked  # the grid reaches the divergent rates, and most runs converge
     assert worst["path"] < 1e-12 and worst["steps"] < 1e-12, f"largest relative differences {worst}"
+
+
+def sgd_controls(page, **positions):
+    """Move the mini-batch explorable's controls (slider or menu positions) and return its readout."""
+    for name, position in positions.items():
+        page.locator(f"#sgd-{name}").evaluate(
+            "(e, v) => { e.value = String(v);"
+            " e.dispatchEvent(new Event(e.tagName === 'SELECT' ? 'change' : 'input')); }", position)
+    return page.locator('[data-explorable="sgd"] output.gd-readout').text_content()
+
+
+def two_digits(x):
+    """The readout's numbers: 2 significant digits, exponent form (no "+") below 0.01 and from 100 on."""
+    if x < 0.01 or x >= 100:
+        mantissa, exponent = f"{x:.1e}".split("e")
+        return f"{mantissa}e{int(exponent)}"
+    return f"{x:#.2g}".rstrip(".")  # as JavaScript's toPrecision(2): 0.020, 22
+
+
+def readout_gaps(page):
+    """J - J* after each epoch of gdlesson's run for the mini-batch explorable's data-settings."""
+    settings = json.loads(page.locator('[data-explorable="sgd"]').get_attribute("data-settings"))
+    cost = gd.LeastSquares(np.array(settings["objective"]["X"]), np.array(settings["objective"]["y"]))
+    return sgd_run(settings)[0].losses - cost.value(cost.solve())
+
+
+def test_the_minibatch_readout_says_what_the_run_did_in_words_and_numbers(port_page):
+    """Counts are pluralised, the spread of the last epochs is a range (absent for one epoch), numbers carry
+    2 significant digits and no "+", and the batch size's value says how many steps an epoch makes."""
+    assert [two_digits(x) for x in (0.02, 22.04, 6.04e-5, 10403.6)] == ["0.020", "22", "6.0e-5", "1.0e4"]
+    last = len(es.BATCH_SIZES) - 1
+    batch = port_page.locator("#sgd-batch")
+    text = sgd_controls(port_page, batch=last, lr=es.LEARNING_RATES.index(1.0), schedule=0, epochs=1, seed=0)
+    assert "full batch (1 step per epoch), constant α = 1, shuffle seed 0: after 1 epoch (1 step) " in text
+    assert text.endswith(f"J − J* = {two_digits(readout_gaps(port_page)[1])}."), text  # no spread of 1 epoch
+    assert port_page.locator("#sgd-batch ~ output").text_content() == "100 (1 step/epoch)"
+    assert batch.get_attribute("aria-valuetext") == "100 rows per step, 1 step per epoch"
+    assert port_page.locator("#sgd-epochs").get_attribute("aria-valuetext") == "1 epoch"
+
+    text = sgd_controls(port_page, epochs=es.MAX_EPOCHS)  # alpha = 1 > 2/L: the full batch climbs
+    gaps = readout_gaps(port_page)
+    assert gaps[-1] > 1000 and "e+" not in text, text
+    assert text.endswith(f"J − J* = {two_digits(gaps[-1])}; over the last 10 epochs J − J* stayed between "
+                         f"{two_digits(gaps[-10:].min())} and {two_digits(gaps[-10:].max())}."), text
+
+    text = sgd_controls(port_page, batch=0)  # SGD at alpha = 1: thrown out in epoch 1, stopped in epoch 2
+    assert text.endswith("the run blew up in epoch 2; the drawing shows the epoch before."), text
+    assert port_page.locator("#sgd-batch ~ output").text_content() == "1 (100 steps/epoch)"
+    assert batch.get_attribute("aria-valuetext") == "1 row per step, 100 steps per epoch"

@@ -228,3 +228,30 @@ def test_the_minibatch_explorable_redraws_well_under_100_ms_and_offers_gdlessons
           f"max {max(every):.1f} ms; batch size 1 to 100: {', '.join(f'{ms:.0f}' for ms in times['batch'])} ms")
     assert np.median(every) < 100
     assert not page.errors, page.errors
+
+
+def test_the_minibatch_explorables_values_and_menu_show_whole_on_a_wide_and_a_narrow_page(page):
+    """The schedule menu is wide enough for its longest label, and the batch size's value stays on one line,
+    at the test's 1280 px and on a phone's 400 px."""
+    pages = [p for p in pages_with_explorables() if 'data-explorable="ch3-sgd"' in p.read_text(encoding="utf-8")]
+    if not pages:
+        pytest.fail("no page of the built site carries the chapter 3 explorable (ch3-sgd)")
+    menu_fits = ("(s) => { const ctx = document.createElement('canvas').getContext('2d');"
+                 " ctx.font = getComputedStyle(s).font;"
+                 " const text = Math.max(...[...s.options].map((o) => ctx.measureText(o.text).width));"
+                 " return [text, s.getBoundingClientRect().width]; }")
+    lines = ("(o) => { const r = o.getBoundingClientRect();"
+             " return [o.textContent, r.height / parseFloat(getComputedStyle(o).lineHeight)]; }")
+    try:
+        for width in (1280, 400):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(pages[0].as_uri())
+            text, box = page.locator("#ch3-sgd-schedule").evaluate(menu_fits)
+            assert text + 24 <= box, f"at {width} px the schedule menu ({box:.0f} px) cuts its label ({text:.0f} px)"
+            batch = page.locator("#ch3-sgd-batch")
+            for position in (0, len(es.BATCH_SIZES) - 1):  # the longest values: 1 (100 steps/epoch), 100 (1 ...)
+                batch.evaluate("(e, k) => { e.value = String(k); e.dispatchEvent(new Event('input')); }", position)
+                shown, height = page.locator("#ch3-sgd-batch ~ output").evaluate(lines)
+                assert height < 1.5, f"at {width} px the batch size's value {shown!r} wraps onto a second line"
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})

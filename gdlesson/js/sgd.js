@@ -15,7 +15,11 @@ window.GDSgd = window.GDSgd || (function () {
   const EPOCH = "#D55E00";         // Okabe-Ito vermillion: theta after each epoch, and the loss curve
   const STEP = "rgba(0, 114, 178, 0.45)";  // Okabe-Ito blue, faint: every step within the epochs
 
-  function fmt(x) { return x < 0.01 ? x.toExponential(1).replace("e+", "e") : x.toPrecision(2); }
+  /* 2 significant digits; below 0.01 and from 100 on in exponent form without "+" (6.0e-5, 1.0e4) */
+  function fmt(x) { return x < 0.01 || x >= 100 ? x.toExponential(1).replace("e+", "e") : x.toPrecision(2); }
+
+  /* "1 step", "2 steps" */
+  function count(k, noun) { return `${k} ${noun}${k === 1 ? "" : "s"}`; }
 
   function star(ctx, x, y, r) {
     ctx.beginPath();
@@ -47,10 +51,12 @@ window.GDSgd = window.GDSgd || (function () {
     c.batch = control(box, `${id}-batch`, "batch size k (rows per step)",
                       slider(0, cfg.batchSizes.length - 1, d.batch));
     c.lr = control(box, `${id}-lr`, "learning rate α (at step 0)", slider(0, cfg.lrs.length - 1, d.lr));
+    c.epochs = control(box, `${id}-epochs`, "epochs (passes over the data)", slider(1, cfg.maxEpochs, d.epochs));
     c.schedule = control(box, `${id}-schedule`, "schedule of α",
                          select(cfg.schedules.map((s) => s.label), d.schedule));
-    c.epochs = control(box, `${id}-epochs`, "epochs (passes over the data)", slider(1, cfg.maxEpochs, d.epochs));
     c.seed = control(box, `${id}-seed`, "shuffle seed", slider(0, cfg.seeds.length - 1, d.seed));
+    // a whole row each: the batch size's value ("1 (100 steps/epoch)") and the schedule's long labels
+    for (const name of ["batch", "schedule"]) c[name].wrap.classList.add("gd-row");
 
     const objective = window.GDPort.objectives.LeastSquares(cfg.objective);
     const n = cfg.objective.y.length;
@@ -178,34 +184,37 @@ window.GDSgd = window.GDSgd || (function () {
     function describe(s, run) {
       const k = s.batch_size, perEpoch = Math.ceil(n / k);
       const method = k === 1 ? "SGD" : k === n ? "full batch" : `mini-batch of ${k}`;
-      const head = `${method} (${perEpoch} step${perEpoch > 1 ? "s" : ""} per epoch), ${rateText(s.optimizer.lr)}, ` +
+      const head = `${method} (${count(perEpoch, "step")} per epoch), ${rateText(s.optimizer.lr)}, ` +
                    `shuffle seed ${s.seed}: `;
       const done = run.path.length - 1, g = gaps(run);
       if (run.diverged) {
-        return head + `the run blew up in epoch ${done + 1}; the drawing shows the ${done} epoch${done === 1 ? "" : "s"} before.`;
+        const before = done === 0 ? "only the start" : done === 1 ? "the epoch before" : `the ${done} epochs before`;
+        return head + `the run blew up in epoch ${done + 1}; the drawing shows ${before}.`;
       }
       const w = run.path[done], last = g.slice(Math.max(1, done - 9));
-      return head + `after ${done} epoch${done === 1 ? "" : "s"} (${done * perEpoch} steps) θ = (${w[0].toFixed(3)}, ` +
-        `${w[1].toFixed(3)}), J − J* = ${fmt(g[done])}; over the last ${last.length} epoch${last.length === 1 ? "" : "s"} ` +
-        `J − J* went from ${fmt(Math.min(...last))} to ${fmt(Math.max(...last))}.`;
+      const spread = last.length < 2 ? "" : `; over the last ${last.length} epochs J − J* stayed between ` +
+        `${fmt(Math.min(...last))} and ${fmt(Math.max(...last))}`;
+      return head + `after ${count(done, "epoch")} (${count(done * perEpoch, "step")}) θ = (${w[0].toFixed(3)}, ` +
+        `${w[1].toFixed(3)}), J − J* = ${fmt(g[done])}${spread}.`;
     }
 
     function update() {
       const s = settings(), run = window.GDPort.minimize(s, cfg.orders[pick("seed")]);
       const k = s.batch_size, lr = cfg.lrs[pick("lr")];
-      c.batch.shown.textContent = `${k} (${Math.ceil(n / k)} steps)`;
-      c.batch.input.setAttribute("aria-valuetext", `${k} rows per step, ${Math.ceil(n / k)} steps per epoch`);
+      const perEpoch = Math.ceil(n / k);
+      c.batch.shown.textContent = `${k} (${count(perEpoch, "step")}/epoch)`;
+      c.batch.input.setAttribute("aria-valuetext", `${count(k, "row")} per step, ${count(perEpoch, "step")} per epoch`);
       c.lr.shown.textContent = String(lr);
       c.lr.input.setAttribute("aria-valuetext", String(lr));
       c.schedule.shown.textContent = "";
       c.epochs.shown.textContent = `${s.epochs}`;
-      c.epochs.input.setAttribute("aria-valuetext", `${s.epochs} epochs`);
+      c.epochs.input.setAttribute("aria-valuetext", count(s.epochs, "epoch"));
       c.seed.shown.textContent = String(s.seed);
       c.seed.input.setAttribute("aria-valuetext", `seed ${s.seed}`);
       for (const view of views) drawMap(view, run);
       drawLoss(run);
       readout.textContent = describe(s, run);
-      const what = `the path of θ, ${run.steps.length - 1} steps drawn faintly and a marker after each epoch`;
+      const what = `the path of θ, ${count(run.steps.length - 1, "step")} drawn faintly and a marker after each epoch`;
       map.setAttribute("aria-label", `Level sets of the cost J over intercept and slope, with ${what}. ` +
                        readout.textContent);
       zoom.setAttribute("aria-label", `The same map near the minimum θ* (the dashed box of the first map), with ` +
