@@ -7,7 +7,8 @@ r"""The chapter 4 explorable: a rate map of heavy ball (or Nesterov) over (learn
 limit) and momenta (``BETAS``, 0 to 0.99) for ``STEPS`` steps from ``W0`` and colours the cell by its
 measured rate (:func:`measured_rate`). Cells that do not converge are hatched; theory's optimum
 (:func:`theory_optimum`) is marked with a star and the stability limit (:func:`stability_limit`) with a
-dashed line; the selected cell's path and loss curve are drawn beside the map.
+dashed line; the selected cell's path (the minimum marked with a star too) and loss curve are drawn beside
+the map.
 
 Every run is computed in the browser by ``GDPort.minimize`` (``gdlesson/js/port.js``, the port of
 :func:`gdlesson.minimize` that ``tests/test_explorables.py`` checks to 1e-12); the drawing code is
@@ -202,7 +203,8 @@ def rate_map_explorable(id, *, kappa=100, method="heavy ball", methods=("heavy b
     :math:`\eta = 4/(\sqrt L + \sqrt\mu)^2`, :math:`\beta = ((\sqrt\kappa - 1)/(\sqrt\kappa + 1))^2` with rate
     :math:`(\sqrt\kappa - 1)/(\sqrt\kappa + 1)`; the dashed line is :func:`stability_limit`,
     :math:`\eta = 2(1 + \beta)/L` for heavy ball. The selected cell (two sliders, or a click on the map) is
-    outlined and its path and loss curve are drawn beside the map.
+    outlined and its path and loss curve are drawn beside the map. A new condition number or method moves
+    the selection to the cell nearest its star, as the default ``lr`` and ``beta`` do.
 
     Parameters
     ----------

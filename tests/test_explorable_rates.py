@@ -9,8 +9,10 @@ selected run (``data-settings``, ``data-path``) against ``gd.minimize``; then it
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import shutil
 import warnings
 from pathlib import Path
@@ -261,14 +263,45 @@ def star_position(kappa, lr, beta):
     return x, y
 
 
+def select_cell(page, i, j):
+    for control, value in (("lr", i), ("beta", j)):
+        page.locator(f"#rates-{control}").evaluate(
+            "(e, v) => { e.value = String(v); e.dispatchEvent(new Event('input')); }", value)
+
+
 @pytest.mark.parametrize("method", list(er.METHODS))
-def test_the_star_is_drawn_at_the_formulas_point(page, method):
-    choose(page, "method", list(er.METHODS).index(method))
-    for control in ("lr", "beta"):  # select the bottom-left cell, far from the star
-        page.locator(f"#rates-{control}").evaluate("(e) => { e.value = '0'; e.dispatchEvent(new Event('input')); }")
-    canvas = page.locator("canvas.gd-rates")
+def test_a_new_condition_number_or_method_selects_the_cell_nearest_the_star(page, method):
+    root = page.locator("[data-explorable=rates]")
     for k, kappa in enumerate(er.KAPPAS):
         choose(page, "kappa", k)
+        select_cell(page, 0, 0)  # the bottom-left cell, far from every star
+        choose(page, "method", list(er.METHODS).index(method))
+        for changed in ("method", "kappa"):
+            opt = er.theory_optimum(kappa, method)
+            i = er._nearest(er.learning_rates(kappa), opt["lr"], log=True)
+            j = er._nearest(er.BETAS, opt["beta"])
+            assert (page.locator("#rates-lr").input_value(), page.locator("#rates-beta").input_value()) \
+                == (str(i), str(j)), (kappa, method, changed)
+            settings = data(page, "settings")
+            assert (settings["optimizer"]["lr"], settings["optimizer"]["beta"]) == \
+                (er.learning_rates(kappa)[i], er.BETAS[j])
+            ours = run(kappa, er.learning_rates(kappa)[i], er.BETAS[j], er.METHODS[method]).path
+            assert np.allclose(np.array(json.loads(root.get_attribute("data-path"))), ours, rtol=1e-12, atol=1e-12)
+            # the cell the Python side selects by default for this condition number and method
+            block = er.rate_map_explorable("x", kappa=kappa, method=method)
+            defaults = json.loads(html.unescape(re.search(r'data-config="([^"]*)"', block)[1]))["defaults"]
+            assert (defaults["lr"], defaults["beta"]) == (i, j)
+            select_cell(page, 0, 0)
+            choose(page, "kappa", k)  # the same condition number again: the selection moves back
+    assert not page.errors, page.errors
+
+
+@pytest.mark.parametrize("method", list(er.METHODS))
+def test_the_star_is_drawn_at_the_formulas_point_over_the_selected_cell(page, method):
+    choose(page, "method", list(er.METHODS).index(method))
+    canvas = page.locator("canvas.gd-rates")
+    for k, kappa in enumerate(er.KAPPAS):
+        choose(page, "kappa", k)  # the selection moves to the star's cell, and the star is drawn over it
         opt = er.theory_optimum(kappa, method)
         x, y = star_position(kappa, opt["lr"], opt["beta"])
         pixel = canvas.evaluate("(c, [x, y]) => Array.from(c.getContext('2d').getImageData(x, y, 1, 1).data)",

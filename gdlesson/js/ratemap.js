@@ -22,6 +22,15 @@ window.GDRateMap = window.GDRateMap || (function () {
 
   function fmt(x) { return String(Number(x.toPrecision(3))); }
 
+  // the page's background behind an element: the first ancestor's background colour that is not transparent
+  function background(node) {
+    for (let e = node; e && e.nodeType === 1; e = e.parentElement) {
+      const c = getComputedStyle(e).backgroundColor;
+      if (c && c !== "transparent" && !/^rgba\(.*,\s*0\)$/.test(c)) return c;
+    }
+    return "white";
+  }
+
   /* gdlesson.explorable_rates.measured_rate: r = exp(s/2), s the least-squares slope of ln E_k against k over
    * m <= k <= 2m (m = steps/3), E_k = max_{j>=k} q_j the envelope of q_j = (f_j - f*) / (f_0 - f*); null when
    * the run blew up (fewer than steps + 1 losses). */
@@ -66,7 +75,7 @@ window.GDRateMap = window.GDRateMap || (function () {
            + ` width="16" height="16" fill="url(#${root.dataset.explorable}-hatch)"/>`),
        "no convergence: the loss blows up or does not shrink"],
       [svg('<polygon points="9,1 11,7 17,7 12,11 14,17 9,13 4,17 6,11 1,7 7,7" fill="white" stroke="black"/>'),
-       "theory's optimum"],
+       "theory's optimum (map); the minimum w* = 0 (path)"],
       [svg('<line x1="1" y1="9" x2="17" y2="9" stroke="black" stroke-width="3"/><line x1="1" y1="9" x2="17"'
            + ' y2="9" stroke="white" stroke-width="1.5" stroke-dasharray="3 2"/>'), "stability limit"],
       [svg('<rect x="2" y="2" width="14" height="14" fill="none" stroke="black" stroke-width="3"/><rect x="2"'
@@ -88,8 +97,10 @@ window.GDRateMap = window.GDRateMap || (function () {
     const lossCv = el("canvas", { class: "gd-loss", role: "img", width: 300, height: 220 }, side);
     root.appendChild(legend(root));
     el("p", { class: "gd-readout", text: "Colour: the rate r measured in each cell, the factor by which the "
-      + `error shrinks per step, fitted between steps ${cfg.steps / 3} and ${2 * cfg.steps / 3} (shaded; the `
-      + `dashed line) of a ${cfg.steps}-step run from w₀ = (${cfg.w0.join(", ")}); smaller is faster.` }, root);
+      + "error shrinks per step; smaller is faster (yellow fast, purple slow). It is fitted between steps "
+      + `${cfg.steps / 3} and ${2 * cfg.steps / 3} of a ${cfg.steps}-step run from w₀ = (${cfg.w0.join(", ")}): `
+      + "the shaded window and the orange fit line in the loss plot. Right: the selected cell's path (square: "
+      + "start, ring: last iterate, star: minimum) and its loss." }, root);
     const readout = el("output", { class: "gd-readout", "aria-live": "polite" }, root);
 
     const c = {};
@@ -168,10 +179,10 @@ window.GDRateMap = window.GDRateMap || (function () {
         cfg.betas.forEach((b, j) => { const x = lrX(T.limits[j]), y = rowY(j) + cellH / 2; j ? ctx.lineTo(x, y) : ctx.moveTo(x, y); });
         ctx.setLineDash(dash); ctx.lineWidth = width; ctx.strokeStyle = color; ctx.stroke(); ctx.restore();
       }
-      star(ctx, lrX(T.lr), betaY(T.beta), 8);                                               // theory's optimum
-      const sx = colX(sel.i), sy = rowY(sel.j);                                  // selected cell, over the star
+      const sx = colX(sel.i), sy = rowY(sel.j);                                                // selected cell
       ctx.lineWidth = 3; ctx.strokeStyle = "black"; ctx.strokeRect(sx - 1, sy - 1, cellW + 2, cellH + 2);
       ctx.lineWidth = 1.5; ctx.strokeStyle = "white"; ctx.strokeRect(sx - 1, sy - 1, cellW + 2, cellH + 2);
+      star(ctx, lrX(T.lr), betaY(T.beta), 8);           // theory's optimum, over the selection that starts there
       // axes, in the page's text colour
       ctx.fillStyle = ink; ctx.strokeStyle = ink; ctx.lineWidth = 1; ctx.font = "13px sans-serif";
       ctx.strokeRect(PAD.l, PAD.t, plotW, plotH);
@@ -238,8 +249,11 @@ window.GDRateMap = window.GDRateMap || (function () {
       ctx.lineWidth = 1; ctx.strokeStyle = "black"; ctx.stroke();
       ctx.restore();
       star(ctx, X(0), Y(0), 8);
-      ctx.fillStyle = ink; ctx.font = "13px sans-serif"; ctx.textAlign = "left"; ctx.textBaseline = "top";
-      ctx.fillText("w₁, w₂ from −10 to 10", 6, 4);
+      // the axes' label last, on a box of the page's background, so that no path runs through it
+      const label = "w₁, w₂ from −10 to 10";
+      ctx.font = "13px sans-serif"; ctx.textAlign = "left"; ctx.textBaseline = "top";
+      ctx.fillStyle = background(root); ctx.fillRect(2, 2, ctx.measureText(label).width + 8, 19);
+      ctx.fillStyle = ink; ctx.fillText(label, 6, 4);
     }
 
     function drawLoss(run, rate) {
@@ -255,9 +269,13 @@ window.GDRateMap = window.GDRateMap || (function () {
       ctx.fillRect(X(m), pad.t, X(2 * m) - X(m), H - pad.t - pad.b);
       ctx.strokeStyle = ink; ctx.fillStyle = ink; ctx.lineWidth = 1; ctx.font = "13px sans-serif";
       ctx.strokeRect(pad.l, pad.t, W - pad.l - pad.r, H - pad.t - pad.b);
-      const every = Math.max(1, Math.ceil((hi - lo) / 5));
+      // ticks every 1, 2, 5, 10, 20, 50 or 100 decades, at multiples of that step (at most 6 of them)
+      const every = [1, 2, 5, 10, 20, 50, 100].find((d) => (hi - lo) / d <= 5) || 100;
       ctx.textAlign = "right"; ctx.textBaseline = "middle";
-      for (let v = hi; v >= lo; v -= every) ctx.fillText(`1e${v}`, pad.l - 4, Y(v));
+      for (let v = Math.floor(hi / every) * every; v >= lo; v -= every) {
+        ctx.beginPath(); ctx.moveTo(pad.l - 3, Y(v)); ctx.lineTo(pad.l, Y(v)); ctx.stroke();
+        ctx.fillText(v === 0 ? "1" : `1e${v}`, pad.l - 5, Y(v));
+      }
       ctx.textAlign = "center"; ctx.textBaseline = "top";
       for (const k of [0, m, 2 * m, n]) ctx.fillText(String(k), X(k), H - pad.b + 4);
       ctx.fillText("step t", (pad.l + W - pad.r) / 2, H - pad.b + 20);
@@ -316,8 +334,19 @@ window.GDRateMap = window.GDRateMap || (function () {
                                               measured: M.optimumRate });
     }
 
-    c.kappa.input.addEventListener("change", update);
-    c.method.input.addEventListener("change", update);
+    // a new condition number or method moves the selection to the cell nearest its star, as the Python
+    // default does (explorable_rates._nearest: the log-nearest column, the nearest row)
+    function selectOptimum() {
+      const T = theory(), L = lrs();
+      let i = 0, j = 0;
+      for (let k = 1; k < nL; k++) {
+        if (Math.abs(Math.log(L[k]) - Math.log(T.lr)) < Math.abs(Math.log(L[i]) - Math.log(T.lr))) i = k;
+      }
+      for (let k = 1; k < nB; k++) if (Math.abs(cfg.betas[k] - T.beta) < Math.abs(cfg.betas[j] - T.beta)) j = k;
+      c.lr.input.value = String(i); c.beta.input.value = String(j);
+    }
+    c.kappa.input.addEventListener("change", () => { selectOptimum(); update(); });
+    c.method.input.addEventListener("change", () => { selectOptimum(); update(); });
     c.lr.input.addEventListener("input", update);
     c.beta.input.addEventListener("input", update);
     rates.addEventListener("click", (e) => {   // a click on a cell selects it
