@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import shutil
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from browser_helpers import chromium_page
 
 import gdlesson as gd
 from gdlesson import explorable_rates as er
 
-REQUIRE = os.environ.get("GDLESSON_REQUIRE_BROWSER") == "1"
 # Theory's optimum sits on a double root: the error is (a + b t) r^t, and the fit from step 80 to 160 reads
 # about 0.85 % above r (see measured_rate). The measured rate must be within 1.5 % above r.
 OPTIMUM_TOLERANCE = 0.015
@@ -172,29 +170,12 @@ def test_the_measure_is_deterministic():
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    executable = os.environ.get("GDLESSON_CHROMIUM") or shutil.which("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        executable = None
-    if not executable:
-        message = "the rate map test needs Chromium (sudo apt-get install -y chromium) and playwright"
-        if REQUIRE:
-            pytest.fail(message)
-        pytest.skip(message)
     page_file = Path(tmp_path_factory.mktemp("ratemap")) / "ratemap.html"
     page_file.write_text('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>rate map</title>'
                          "</head><body>" + er.rate_map_explorable("rates") + "</body></html>", encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1000, "height": 1200})
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.errors = errors
+    with chromium_page("the rate map test", viewport=(1000, 1200)) as page:
         page.goto(page_file.as_uri())
         yield page
-        browser.close()
 
 
 def choose(page, control, index):

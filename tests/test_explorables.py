@@ -9,33 +9,19 @@ keyboard test of the explorables on the built pages is in tests/test_site_explor
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from browser_helpers import chromium_page
+from contract_helpers import gdlesson_path, gdlesson_run, gdlesson_steps
 
 import gdlesson as gd
 from gdlesson import explorable_sgd as es
 from gdlesson import explorables as ex
 
-REQUIRE = os.environ.get("GDLESSON_REQUIRE_BROWSER") == "1"
 ADAPTIVE = ("AdaGrad", "RMSProp", "Adam")
 PLAIN = ("gradient descent", "heavy ball", "Nesterov")
-
-
-def gdlesson_run(settings):
-    """gd.minimize for a data-settings dictionary, exactly as the contract states it."""
-    objective = dict(settings["objective"])
-    optimizer = dict(settings["optimizer"])
-    make_objective = getattr(gd, objective.pop("name"))
-    make_optimizer = getattr(gd, optimizer.pop("name"))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # diverging runs warn; the path is what is compared
-        return gd.minimize(make_objective(**objective), np.array(settings["w0"], dtype=float),
-                           make_optimizer(**optimizer), max_iter=settings["steps"]).path
 
 
 def test_html_is_the_same_string_on_every_call_and_carries_the_contract():
@@ -66,25 +52,12 @@ def test_the_grid_covers_every_slider_value():
 
 @pytest.fixture(scope="module")
 def port_page(tmp_path_factory):
-    executable = os.environ.get("GDLESSON_CHROMIUM") or shutil.which("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        executable = None
-    if not executable:
-        message = "the port test needs Chromium (sudo apt-get install -y chromium) and playwright"
-        if REQUIRE:
-            pytest.fail(message)
-        pytest.skip(message)
     page_file = Path(tmp_path_factory.mktemp("explorable")) / "port.html"
     page_file.write_text("<!doctype html><html><body>" + ex.map_explorable("port") + es.sgd_explorable("sgd")
                          + "</body></html>", encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page()
+    with chromium_page("the port test") as page:
         page.goto(page_file.as_uri())
         yield page
-        browser.close()
 
 
 @pytest.mark.parametrize("methods", [PLAIN, ADAPTIVE], ids=["plain-and-momentum", "adaptive"])
@@ -95,7 +68,7 @@ def test_the_browser_port_equals_gdlesson_on_every_control_value(port_page, meth
         chunk = grid[start:start + 250]
         paths = port_page.evaluate("(all) => all.map((s) => window.GDPort.minimize(s).path)", chunk)
         for settings, js_path in zip(chunk, paths):
-            ours = gdlesson_run(settings)
+            ours = gdlesson_path(settings)
             js = np.array(js_path, dtype=float)
             assert js.shape == ours.shape, (settings, js.shape, ours.shape)
             scale = np.maximum(1.0, np.abs(ours))
@@ -105,51 +78,16 @@ def test_the_browser_port_equals_gdlesson_on_every_control_value(port_page, meth
     assert worst < 1e-12, f"largest relative difference {worst:.2e} over {checked} runs"
 
 
-class StepRecorder:
-    """An optimizer that records every iterate the one it wraps returns (gd.minimize keeps one per epoch)."""
-
-    def __init__(self, optimizer):
-        self.optimizer, self.steps = optimizer, []
-
-    def reset(self):
-        self.optimizer.reset()
-        self.steps = []
-
-    def step(self, w, g):
-        w = self.optimizer.step(w, g)
-        self.steps.append(w)
-        return w
-
-
-def sgd_run(settings, optimizer_class=gd.GradientDescent):
-    """gd.minimize for a mini-batch data-settings dictionary, exactly as the contract states it."""
-    objective = dict(settings["objective"])
-    cost = getattr(gd, objective.pop("name"))(**objective)
-    lr = settings["optimizer"]["lr"]
-    if isinstance(lr, dict):
-        lr = dict(lr)
-        lr = getattr(gd.schedules, lr.pop("schedule"))(**lr)
-    optimizer = optimizer_class(lr=lr)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # diverging runs warn; the path is what is compared
-        run = gd.minimize(cost, np.array(settings["w0"], dtype=float), optimizer,
-                          batch_size=settings["batch_size"], epochs=settings["epochs"], seed=settings["seed"])
-    return run, optimizer
-
-
 def recorded_run(settings):
-    """The path of sgd_run and w0 with every step of the epochs in that path."""
-    run, recorder = sgd_run(settings, lambda lr: StepRecorder(gd.GradientDescent(lr=lr)))
-    steps_per_epoch = -(-len(settings["objective"]["y"]) // settings["batch_size"])
-    steps = np.array([settings["w0"]] + recorder.steps)[:1 + run.n_iter * steps_per_epoch]
-    return run.path, steps
+    """The mini-batch path and w0 with every step of the epochs in that path, from one recorded run."""
+    return gdlesson_run(settings, record=True)[0].path, gdlesson_steps(settings)
 
 
 def test_recording_the_steps_changes_nothing():
     for settings in es.settings_grid(epochs=3):
         if settings["seed"] == 1 and settings["optimizer"]["lr"] in (0.02, 1.0):
             path, steps = recorded_run(settings)
-            np.testing.assert_array_equal(path, sgd_run(settings)[0].path)  # same arithmetic, same machine
+            np.testing.assert_array_equal(path, gdlesson_run(settings)[0].path)  # same arithmetic, same machine
             every = -(-100 // settings["batch_size"])
             np.testing.assert_array_equal(steps[::every], path)
 
@@ -205,7 +143,7 @@ def readout_gaps(page):
     """J - J* after each epoch of gdlesson's run for the mini-batch explorable's data-settings."""
     settings = json.loads(page.locator('[data-explorable="sgd"]').get_attribute("data-settings"))
     cost = gd.LeastSquares(np.array(settings["objective"]["X"]), np.array(settings["objective"]["y"]))
-    return sgd_run(settings)[0].losses - cost.value(cost.solve())
+    return gdlesson_run(settings)[0].losses - cost.value(cost.solve())
 
 
 def test_the_minibatch_readout_says_what_the_run_did_in_words_and_numbers(port_page):

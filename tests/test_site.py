@@ -25,31 +25,10 @@ from __future__ import annotations
 
 import base64
 import io
-import os
-import shutil
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "_build" / "html"
-REQUIRE = os.environ.get("GDLESSON_REQUIRE_BROWSER") == "1"
-INSTALL_HINT = (
-    "install Debian's Chromium with `sudo apt-get install -y chromium` (or set GDLESSON_CHROMIUM to a "
-    "Chromium/Chrome binary)"
-)
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # no DNS at all: any host other than loopback fails to resolve
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
+from browser_helpers import CHROMIUM_FLAGS, INSTALL_HINT, ROOT, SITE, find_chromium, skip_or_fail
 
 
 # The theme's desktop layout: at this width the article column is its usual ~670 px, between the two
@@ -68,12 +47,6 @@ DEFAULT_FONT_PT = 10
 MIN_TEXT_PX = 9.0
 
 
-def skip_or_fail(reason: str):
-    if REQUIRE:
-        pytest.fail(f"{reason} (GDLESSON_REQUIRE_BROWSER=1 turns this skip into a failure)")
-    pytest.skip(reason)
-
-
 def toc_pages() -> list[str]:
     """Every page of the book, in _toc.yml order, as paths relative to the site root (book/intro.html)."""
     import yaml  # installed with jupyter-book
@@ -81,17 +54,6 @@ def toc_pages() -> list[str]:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     chapters = toc.get("chapters", []) + [ch for part in toc.get("parts", []) for ch in part.get("chapters", [])]
     return [f"{name}.html" for name in [toc["root"]] + [ch["file"] for ch in chapters]]
-
-
-def find_chromium() -> str | None:
-    explicit = os.environ.get("GDLESSON_CHROMIUM")
-    if explicit:
-        return explicit if Path(explicit).is_file() else None
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
 
 
 @pytest.fixture(scope="module")

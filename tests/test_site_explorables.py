@@ -13,78 +13,15 @@ does), like tests/test_site.py.
 from __future__ import annotations
 
 import json
-import os
-import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
+from browser_helpers import SITE, chromium_page, require_site
+from contract_helpers import gdlesson_path, gdlesson_steps
 
-import gdlesson as gd
 from gdlesson import explorable_sgd as es
 from gdlesson import explorables as ex
 
-ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "_build" / "html"
-REQUIRE = os.environ.get("GDLESSON_REQUIRE_BROWSER") == "1"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
-
-
-def skip_or_fail(reason):
-    if REQUIRE:
-        pytest.fail(f"{reason} (GDLESSON_REQUIRE_BROWSER=1 turns this skip into a failure)")
-    pytest.skip(reason)
-
-
-class StepRecorder:
-    """Wraps an optimizer and keeps every iterate it returns (gd.minimize records one per epoch)."""
-
-    def __init__(self, optimizer):
-        self.optimizer, self.steps = optimizer, []
-
-    def reset(self):
-        self.optimizer.reset()
-        self.steps = []
-
-    def step(self, w, g):
-        w = self.optimizer.step(w, g)
-        self.steps.append(w)
-        return w
-
-
-def gdlesson_run(settings, record=False):
-    """gd.minimize for data-settings: its Result, and the optimizer it ran (wrapped in a StepRecorder when
-    ``record``)."""
-    objective, optimizer = dict(settings["objective"]), dict(settings["optimizer"])
-    make_objective, make_optimizer = getattr(gd, objective.pop("name")), getattr(gd, optimizer.pop("name"))
-    if isinstance(optimizer.get("lr"), dict):  # {"schedule": name, **kwargs}: a gdlesson.schedules function
-        schedule = dict(optimizer["lr"])
-        optimizer["lr"] = getattr(gd.schedules, schedule.pop("schedule"))(**schedule)
-    if settings.get("batch_size") is None:
-        length = {"max_iter": settings["steps"]}
-    else:
-        length = {key: settings[key] for key in ("batch_size", "epochs", "seed")}
-    optimizer = make_optimizer(**optimizer)
-    if record:
-        optimizer = StepRecorder(optimizer)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a diverging setting warns; its path is still compared
-        run = gd.minimize(make_objective(**objective), np.array(settings["w0"], dtype=float), optimizer,
-                          **length)
-    return run, optimizer
-
-
-def gdlesson_path(settings):
-    return gdlesson_run(settings)[0].path
-
-
-def gdlesson_steps(settings):
-    """w0 and every step of the epochs in the path (a mini-batch run)."""
-    run, recorder = gdlesson_run(settings, record=True)
-    steps_per_epoch = -(-len(settings["objective"]["y"]) // settings["batch_size"])
-    return np.array([settings["w0"]] + recorder.steps)[:1 + run.n_iter * steps_per_epoch]
 
 
 def pages_with_explorables():
@@ -93,25 +30,9 @@ def pages_with_explorables():
 
 @pytest.fixture(scope="module")
 def page():
-    import shutil
-    executable = os.environ.get("GDLESSON_CHROMIUM") or shutil.which("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        executable = None
-    if not executable:
-        skip_or_fail("the explorable test needs Chromium and playwright")
-    if not (SITE / "index.html").is_file():
-        skip_or_fail(f"no built site in {SITE}: run `make book` first")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.errors = errors
+    require_site()
+    with chromium_page("the explorable test") as page:
         yield page
-        browser.close()
 
 
 def state(root):
@@ -136,8 +57,7 @@ def assert_matches_gdlesson(root, where):
 
 
 def test_the_site_has_an_explorable():
-    if not (SITE / "index.html").is_file():
-        skip_or_fail(f"no built site in {SITE}: run `make book` first")
+    require_site()
     assert pages_with_explorables(), "no page of the built site carries data-explorable"
 
 
