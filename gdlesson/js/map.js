@@ -8,7 +8,7 @@
  */
 window.GDMap = window.GDMap || (function () {
   "use strict";
-  const { viridis, el, control, slider, select } = window.GDUI;  // ui.js
+  const { viridis, el, control, slider, select, starPath: star } = window.GDUI;  // ui.js
   const BANDS = 14;         // filled-contour look: the height in 14 bands
   const GRID = 150;         // heat-map resolution (cells per side)
 
@@ -94,15 +94,6 @@ window.GDMap = window.GDMap || (function () {
       off.getContext("2d").putImageData(img, 0, 0);
       heat = off; heatKey = key;
       return heat;
-    }
-
-    function star(ctx, x, y, r) {
-      ctx.beginPath();
-      for (let k = 0; k < 10; k++) {
-        const a = -Math.PI / 2 + k * Math.PI / 5, rr = k % 2 ? r * 0.45 : r;
-        ctx.lineTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
-      }
-      ctx.closePath();
     }
 
     function drawMap(L, run) {

@@ -49,12 +49,7 @@ window.GDRateMap = window.GDRateMap || (function () {
   }
 
   function star(ctx, x, y, r) {
-    ctx.beginPath();
-    for (let k = 0; k < 10; k++) {
-      const a = -Math.PI / 2 + k * Math.PI / 5, rr = k % 2 ? r * 0.45 : r;
-      ctx.lineTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
-    }
-    ctx.closePath();
+    window.GDUI.starPath(ctx, x, y, r);
     ctx.fillStyle = "white"; ctx.fill(); ctx.strokeStyle = "black"; ctx.lineWidth = 1.5; ctx.stroke();
   }
 

@@ -9,7 +9,7 @@
  */
 window.GDSgd = window.GDSgd || (function () {
   "use strict";
-  const { el, control, slider, select } = window.GDUI;  // ui.js
+  const { el, control, slider, select, starPath: star } = window.GDUI;  // ui.js
   const GRID = 120;                // level-set resolution (cells per side)
   const BANDS = 12;                // grey bands of log10(J - J*), lighter is lower
   const EPOCH = "#D55E00";         // Okabe-Ito vermillion: theta after each epoch, and the loss curve
@@ -20,15 +20,6 @@ window.GDSgd = window.GDSgd || (function () {
 
   /* "1 step", "2 steps" */
   function count(k, noun) { return `${k} ${noun}${k === 1 ? "" : "s"}`; }
-
-  function star(ctx, x, y, r) {
-    ctx.beginPath();
-    for (let k = 0; k < 10; k++) {
-      const a = -Math.PI / 2 + k * Math.PI / 5, rr = k % 2 ? r * 0.45 : r;
-      ctx.lineTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
-    }
-    ctx.closePath();
-  }
 
   function polyline(ctx, pts) {
     ctx.beginPath();

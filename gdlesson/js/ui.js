@@ -47,5 +47,15 @@ window.GDUI = window.GDUI || (function () {
     return s;
   }
 
-  return { viridis, el, control, slider, select };
+  /* the outline of a five-pointed star of radius r at (x, y), as the current canvas path (fill or stroke it) */
+  function starPath(ctx, x, y, r) {
+    ctx.beginPath();
+    for (let k = 0; k < 10; k++) {
+      const a = -Math.PI / 2 + k * Math.PI / 5, rr = k % 2 ? r * 0.45 : r;
+      ctx.lineTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
+    }
+    ctx.closePath();
+  }
+
+  return { viridis, el, control, slider, select, starPath };
 })();
